@@ -1,0 +1,199 @@
+package dev.redirectguard.agent;
+
+import dev.redirectguard.config.Mode;
+import dev.redirectguard.config.Settings;
+import dev.redirectguard.rules.BodyKind;
+import dev.redirectguard.rules.Headers;
+import dev.redirectguard.rules.Hop;
+import dev.redirectguard.rules.NextRequest;
+import dev.redirectguard.rules.RedirectRules;
+import dev.redirectguard.rules.Target;
+import dev.redirectguard.rules.Violation;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.net.URI;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiPredicate;
+
+/**
+ * Adapts java.net.http's RedirectFilter and HttpRequestImpl to the rules. The agent is Java 8
+ * bytecode, so java.net.http types are reached through method handles, looked up on first use
+ * (only ever on 11+, where these classes exist).
+ */
+final class HttpClientHops {
+    static final String CLIENT = "HttpClient";
+
+    /** What RedirectFilter.redirectedMethod saw, for the request built right after it on this thread. */
+    private static final class MethodStep {
+        final int status;
+        final String method;
+        final String jdkMethod;
+
+        MethodStep(int status, String method, String jdkMethod) {
+            this.status = status;
+            this.method = method;
+            this.jdkMethod = jdkMethod;
+        }
+    }
+
+    private static final BiPredicate<String, String> ALL = new BiPredicate<String, String>() {
+        @Override
+        public boolean test(String name, String value) {
+            return true;
+        }
+    };
+
+    private final GuardState state;
+    private final Reporter reporter;
+    private final ThreadLocal<MethodStep> methodStep = new ThreadLocal<MethodStep>();
+    /** Publisher to use for the request being built on this thread; absent = keep the JDK's. */
+    private final ThreadLocal<Object[]> publisherChoice = new ThreadLocal<Object[]>();
+    /** The caller's stack at send time, per request object, carried along the hops. */
+    private final WeakIdentityMap<Object, Throwable> callers = new WeakIdentityMap<Object, Throwable>();
+    private volatile Handles handles;
+
+    HttpClientHops(GuardState state, Reporter reporter) {
+        this.state = state;
+        this.reporter = reporter;
+    }
+
+    void exchangeStarted(Object request) {
+        if (state.settings().mode() != Mode.OFF) {
+            // The hops run on the client's executor: only here is the caller's frame on the stack.
+            callers.put(request, new Throwable());
+        }
+    }
+
+    String redirectedMethod(String jdkMethod, int status, String method) {
+        Settings settings = state.settings();
+        methodStep.set(new MethodStep(status, method, jdkMethod));
+        if (settings.mode() != Mode.ENFORCE || !RedirectRules.isRedirect(status)) {
+            return jdkMethod;
+        }
+        return RedirectRules.expectedMethod(status, method, settings.policy());
+    }
+
+    boolean canRedirect(boolean jdkAnswer, URI from, URI to) {
+        Settings settings = state.settings();
+        if (!jdkAnswer || settings.mode() == Mode.OFF || from == null || to == null
+                || !"https".equalsIgnoreCase(from.getScheme()) || !"http".equalsIgnoreCase(to.getScheme())) {
+            return jdkAnswer;
+        }
+        MethodStep step = methodStep.get();
+        if (step == null) {
+            return jdkAnswer; // canRedirect outside handleResponse: not a hop we know
+        }
+        Hop hop = new Hop(step.status, step.method, BodyKind.NONE, Target.of(from), Target.of(to),
+                Collections.<String>emptyList());
+        NextRequest jdk = NextRequest.follow(step.jdkMethod, false, false, Collections.<String>emptyList());
+        List<Violation> v = RedirectRules.violations(hop, jdk, settings.policy());
+        boolean enforce = settings.mode() == Mode.ENFORCE;
+        reporter.report(CLIENT, settings, hop, jdk, NextRequest.returned(), v,
+                enforce ? Reporter.REFUSED : Reporter.OBSERVED, null);
+        return !enforce;
+    }
+
+    Object redirectHeaders(Object request, Object previousRequest, Object headers, Object previousHeaders, Object publisher,
+                           Object previousPublisher, URI from, URI to, String previousMethod, String method)
+            throws Throwable {
+        MethodStep step = methodStep.get();
+        methodStep.remove();
+        publisherChoice.remove();
+        Settings settings = state.settings();
+        if (settings.mode() == Mode.OFF || step == null || !RedirectRules.isRedirect(step.status)) {
+            return headers;
+        }
+        Handles h = handles();
+        Throwable caller = callers.get(previousRequest);
+        Map<String, List<String>> previous = h.map(previousHeaders);
+        Map<String, List<String>> now = h.map(headers);
+        Hop hop = new Hop(step.status, previousMethod, h.hasBody(previousPublisher) ? BodyKind.BUFFERED : BodyKind.NONE,
+                Target.of(from), Target.of(to), previous.keySet());
+        if (hop.downgrade()) {
+            return headers; // reported by canRedirect
+        }
+        NextRequest jdk = NextRequest.follow(step.jdkMethod, h.hasBody(publisher), hasBodyHeader(now),
+                now.keySet());
+        NextRequest expected = RedirectRules.expected(hop, settings.policy());
+        List<Violation> violations = RedirectRules.violations(hop, jdk, settings.policy());
+        String frame = caller != null ? CallerFrames.firstApplicationFrame(caller.getStackTrace()) : null;
+        if (caller != null) {
+            callers.put(request, caller);
+        }
+        if (settings.mode() == Mode.AUDIT || violations.isEmpty()) {
+            reporter.report(CLIENT, settings, hop, jdk, expected, violations, Reporter.OBSERVED, frame);
+            return headers;
+        }
+        publisherChoice.set(new Object[] {expected.body() ? (publisher != null ? publisher : previousPublisher) : null});
+        Map<String, List<String>> kept = new LinkedHashMap<String, List<String>>();
+        for (Map.Entry<String, List<String>> e : now.entrySet()) {
+            String name = e.getKey();
+            boolean drop = (!expected.bodyHeaders() && Headers.isBodyHeader(name))
+                    || (!hop.sameOrigin() && settings.policy().strips(name));
+            if (!drop) {
+                kept.put(name, e.getValue());
+            }
+        }
+        reporter.report(CLIENT, settings, hop, jdk, expected, violations, Reporter.CORRECTED, frame);
+        return h.headersOf(kept);
+    }
+
+    Object redirectPublisher(Object publisher) {
+        Object[] choice = publisherChoice.get();
+        publisherChoice.remove();
+        return choice == null ? publisher : choice[0];
+    }
+
+    private static boolean hasBodyHeader(Map<String, List<String>> headers) {
+        for (String name : headers.keySet()) {
+            if (Headers.isBodyHeader(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Handles handles() throws Exception {
+        Handles h = handles;
+        if (h == null) {
+            h = new Handles();
+            handles = h;
+        }
+        return h;
+    }
+
+    /** java.net.http.HttpHeaders and BodyPublisher through public, exported API. */
+    private static final class Handles {
+        final MethodHandle map;
+        final MethodHandle of;
+        final MethodHandle contentLength;
+
+        Handles() throws Exception {
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            Class<?> headers = Class.forName("java.net.http.HttpHeaders");
+            Class<?> publisher = Class.forName("java.net.http.HttpRequest$BodyPublisher");
+            map = lookup.findVirtual(headers, "map", MethodType.methodType(Map.class));
+            of = lookup.findStatic(headers, "of", MethodType.methodType(headers, Map.class, BiPredicate.class));
+            contentLength = lookup.findVirtual(publisher, "contentLength", MethodType.methodType(long.class));
+        }
+
+        @SuppressWarnings("unchecked")
+        Map<String, List<String>> map(Object headers) throws Throwable {
+            return headers == null ? Collections.<String, List<String>>emptyMap()
+                    : (Map<String, List<String>>) map.invoke(headers);
+        }
+
+        Object headersOf(Map<String, List<String>> values) throws Throwable {
+            return of.invoke(values, ALL);
+        }
+
+        boolean hasBody(Object publisher) throws Throwable {
+            return publisher != null && (long) contentLength.invoke(publisher) != 0L;
+        }
+    }
+}

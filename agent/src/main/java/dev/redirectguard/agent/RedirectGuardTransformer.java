@@ -1,0 +1,88 @@
+package dev.redirectguard.agent;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Rewrites the four JDK classes that handle redirects, and nothing else. A name comparison is all
+ * it costs for every other class; ASM, the bridge and the hooks are loaded on the first target.
+ */
+final class RedirectGuardTransformer implements ClassFileTransformer {
+    static final String[] TARGETS = {
+        SunHttpUrlConnectionRewrite.NAME, JdkRedirectFilterRewrite.NAME, JdkHttpRequestImplRewrite.NAME,
+        JdkMultiExchangeRewrite.NAME,
+    };
+
+    private final Instrumentation inst;
+    private final GuardState state;
+    private volatile boolean bridged;
+    /** What was done, for status output: "class: rewritten" or "class: left untouched (why)". */
+    final List<String> outcomes = new CopyOnWriteArrayList<String>();
+
+    RedirectGuardTransformer(Instrumentation inst, GuardState state) {
+        this.inst = inst;
+        this.state = state;
+    }
+
+    static boolean isTarget(String internalName) {
+        for (String t : TARGETS) {
+            if (t.equals(internalName)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
+                            ProtectionDomain protectionDomain, byte[] classfileBuffer) {
+        if (className == null || !isTarget(className)) {
+            return null;
+        }
+        try {
+            ensureBridge();
+            ClassRewrite rewrite = rewriteFor(className);
+            ClassRewrite.Result result = rewrite.rewrite(classfileBuffer);
+            String name = className.replace('/', '.');
+            if (result.bytes == null) {
+                String line = name + ": left untouched, unknown code shape on Java "
+                        + System.getProperty("java.version") + " " + result.refusal;
+                outcomes.add(line);
+                System.err.println("redirect-guard: " + line);
+                return null;
+            }
+            outcomes.add(name + ": rewritten");
+            return result.bytes;
+        } catch (Throwable t) {
+            String line = className.replace('/', '.') + ": left untouched, " + t;
+            outcomes.add(line);
+            System.err.println("redirect-guard: " + line);
+            return null;
+        }
+    }
+
+    private synchronized void ensureBridge() throws Exception {
+        if (bridged) {
+            return;
+        }
+        BootBridge.inject(inst);
+        HookInstaller.install(state);
+        bridged = true;
+    }
+
+    private static ClassRewrite rewriteFor(String className) {
+        if (className.equals(SunHttpUrlConnectionRewrite.NAME)) {
+            return new SunHttpUrlConnectionRewrite();
+        }
+        if (className.equals(JdkRedirectFilterRewrite.NAME)) {
+            return new JdkRedirectFilterRewrite();
+        }
+        if (className.equals(JdkHttpRequestImplRewrite.NAME)) {
+            return new JdkHttpRequestImplRewrite();
+        }
+        return new JdkMultiExchangeRewrite();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.redirectguard.rules;
+
+import java.util.Locale;
+
+/**
+ * One end of a hop: scheme, host, port and path only. Userinfo, query and fragment are never
+ * kept, so nothing secret can reach a log through a Target.
+ */
+public final class Target {
+    private final String scheme;
+    private final String host;
+    private final int port;
+    private final String path;
+
+    private Target(String scheme, String host, int port, String path) {
+        this.scheme = scheme.toLowerCase(Locale.ROOT);
+        this.host = host.toLowerCase(Locale.ROOT);
+        this.port = port >= 0 ? port : defaultPort(this.scheme);
+        this.path = path == null || path.isEmpty() ? "/" : path;
+    }
+
+    /** @param port -1 for the scheme's default port */
+    public static Target of(String scheme, String host, int port, String path) {
+        return new Target(scheme == null ? "" : scheme, host == null ? "" : host, port, path);
+    }
+
+    public static Target of(java.net.URL url) {
+        return of(url.getProtocol(), url.getHost(), url.getPort(), url.getPath());
+    }
+
+    public static Target of(java.net.URI uri) {
+        return of(uri.getScheme(), uri.getHost(), uri.getPort(), uri.getRawPath());
+    }
+
+    private static int defaultPort(String scheme) {
+        return "https".equals(scheme) ? 443 : "http".equals(scheme) ? 80 : -1;
+    }
+
+    public String scheme() {
+        return scheme;
+    }
+
+    /** Scheme, host and port all equal (RFC 6454 origin). */
+    public boolean sameOrigin(Target other) {
+        return scheme.equals(other.scheme) && host.equals(other.host) && port == other.port;
+    }
+
+    /** Absolute URL without userinfo, query or fragment; the default port is left out. */
+    @Override
+    public String toString() {
+        String h = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+        boolean defaultPort = port == defaultPort(scheme);
+        return scheme + "://" + h + (defaultPort ? "" : ":" + port) + path;
+    }
+}
