@@ -9,25 +9,26 @@ import dev.redirectguard.log.LogSink;
  */
 final class GuardState {
     private volatile Settings settings;
-    private volatile LogSink log;
+    private LogSink log;
 
     GuardState(Settings settings) {
         this.settings = settings;
-        this.log = new LogSink(settings.log());
     }
 
     Settings settings() {
         return settings;
     }
 
-    LogSink log() {
+    /** Made on the first line, for the destination the settings name then. */
+    synchronized LogSink log() {
+        String destination = settings.log();
+        if (log == null || !log.destination().equals(destination)) {
+            log = new LogSink(destination);
+        }
         return log;
     }
 
-    synchronized void apply(Settings next) {
-        if (!next.log().equals(log.destination())) {
-            log = new LogSink(next.log());
-        }
+    void apply(Settings next) {
         settings = next;
     }
 }

@@ -70,14 +70,15 @@ final class HucHops {
         BodyKind body = streaming ? BodyKind.STREAMED : c.getDoOutput() ? BodyKind.BUFFERED : BodyKind.NONE;
         Hop hop = new Hop(308, c.getRequestMethod(), body, Target.of(c.getURL()), Target.of(target),
                 Collections.<String>emptyList());
-        NextRequest expected = RedirectRules.expected(hop, settings.policy());
-        if (settings.mode() == Mode.ENFORCE && expected.follows()) {
-            return 308; // followRedirect0 takes it from here and reports the correction
+        if (settings.mode() == Mode.ENFORCE) {
+            // Follow 308 exactly like 307: followRedirect0 takes it from here and reports the hop,
+            // a streamed body included (HttpRetryException, as for 307).
+            return 308;
         }
+        NextRequest expected = RedirectRules.expected(hop, settings.policy());
         NextRequest jdk = NextRequest.returned();
         List<Violation> violations = RedirectRules.violations(hop, jdk, settings.policy());
-        String action = settings.mode() == Mode.ENFORCE ? Reporter.REFUSED : Reporter.OBSERVED;
-        reporter.report(CLIENT, settings, hop, jdk, expected, violations, action, null);
+        reporter.report(CLIENT, settings, hop, jdk, expected, violations, Reporter.OBSERVED, null);
         return 307;
     }
 
@@ -111,17 +112,17 @@ final class HucHops {
     }
 
     /**
-     * What the unpatched followRedirect0 sends (checked against its bytecode in 8 to 25): a
-     * streamed body throws; POST (unless http.strictPostRedirect, and not on 307) becomes a GET
+     * What the unpatched HttpURLConnection does (checked against its bytecode in 8 to 25): 308
+     * goes back to the caller; a streamed body throws; POST (unless http.strictPostRedirect, and not on 307) becomes a GET
      * with a fresh header set; anything else keeps method, body and headers, less Authorization
      * and Cookie on another host.
      */
     static NextRequest jdkNextRequest(Hop hop) {
-        if (hop.body() == BodyKind.STREAMED) {
-            return NextRequest.retryException();
-        }
         if (hop.status() == 308) {
             return NextRequest.returned();
+        }
+        if (hop.body() == BodyKind.STREAMED) {
+            return NextRequest.retryException();
         }
         boolean switches = "POST".equals(hop.method()) && !Boolean.getBoolean("http.strictPostRedirect")
                 && hop.status() != 307;

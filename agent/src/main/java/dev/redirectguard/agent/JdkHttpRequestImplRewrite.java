@@ -1,114 +1,91 @@
 package dev.redirectguard.agent;
 
-import org.objectweb.asm.Opcodes;
-import org.objectweb.asm.tree.AbstractInsnNode;
-import org.objectweb.asm.tree.FieldInsnNode;
-import org.objectweb.asm.tree.InsnList;
-import org.objectweb.asm.tree.MethodInsnNode;
-import org.objectweb.asm.tree.MethodNode;
-import org.objectweb.asm.tree.TypeInsnNode;
-import org.objectweb.asm.tree.VarInsnNode;
+import dev.redirectguard.classfile.Bytecode;
+import dev.redirectguard.classfile.ClassFile;
+import dev.redirectguard.classfile.ClassFileException;
+import dev.redirectguard.classfile.CodeEditor;
+import dev.redirectguard.classfile.Op;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * jdk.internal.net.http.HttpRequestImpl (JDK 11 to 25): the private constructor that builds the
  * request of a redirect hop, {@code (URI uri, String method, HttpRequestImpl other, ...)}. Only
- * the variant that calls {@code super()} is rewritten (21 and 25 chain a 4-argument one to a
- * 5-argument one), so the hook runs once per hop. Before it returns, the bridge may replace
- * {@code userHeaders} and {@code requestPublisher}: final fields, which only a constructor of
- * this class may write.
+ * the variant that calls {@code super()} is rewritten (21 and 25 chain a 4-argument constructor to
+ * a 5-argument one), so the hook runs once per hop. There the bridge may replace
+ * {@code userHeaders} and {@code requestPublisher}: final fields, which only a constructor of this
+ * class may write.
  */
 final class JdkHttpRequestImplRewrite extends ClassRewrite {
     static final String NAME = "jdk/internal/net/http/HttpRequestImpl";
     private static final String PREFIX = "(Ljava/net/URI;Ljava/lang/String;L" + NAME + ";";
     private static final String HEADERS = "Ljava/net/http/HttpHeaders;";
     private static final String PUBLISHER = "Ljava/net/http/HttpRequest$BodyPublisher;";
+    private static final String URI = "Ljava/net/URI;";
+    private static final String STRING = "Ljava/lang/String;";
 
     @Override
-    String className() {
-        return NAME;
-    }
-
-    @Override
-    Map<String, String> requiredFields() {
-        Map<String, String> f = new LinkedHashMap<String, String>();
-        f.put("userHeaders", HEADERS);
-        f.put("requestPublisher", PUBLISHER);
-        f.put("uri", "Ljava/net/URI;");
-        f.put("method", "Ljava/lang/String;");
-        return f;
-    }
-
-    @Override
-    boolean targets(String name, String descriptor) {
-        return name.equals("<init>") && descriptor.startsWith(PREFIX);
-    }
-
-    @Override
-    void checkComplete(Set<String> rewritten) throws ShapeMismatch {
-        if (rewritten.isEmpty()) {
-            throw new ShapeMismatch("no constructor " + PREFIX + "...)");
-        }
-    }
-
-    @Override
-    int rewrite(MethodNode m) throws ShapeMismatch {
-        if (!callsSuper(m)) {
-            return 0; // delegates to the constructor that does the work
-        }
-        int returns = 0;
-        for (AbstractInsnNode insn : m.instructions.toArray()) {
-            if (insn.getOpcode() != Opcodes.RETURN) {
+    void edit(ClassFile cf, List<String> problems) throws ClassFileException {
+        requireFields(problems, cf.fields(), "userHeaders", HEADERS, "requestPublisher", PUBLISHER, "uri", URI,
+                "method", STRING);
+        List<CodeEditor> edited = new ArrayList<CodeEditor>();
+        for (ClassFile.Method m : cf.methods()) {
+            if (!m.name.equals("<init>") || !m.descriptor.startsWith(PREFIX)) {
                 continue;
             }
-            InsnList fix = new InsnList();
-            fix.add(new VarInsnNode(Opcodes.ALOAD, 0));
-            fix.add(new VarInsnNode(Opcodes.ALOAD, 0));
-            fix.add(new VarInsnNode(Opcodes.ALOAD, 3));
-            fix.add(get(0, "userHeaders", HEADERS));
-            fix.add(get(3, "userHeaders", HEADERS));
-            fix.add(get(0, "requestPublisher", PUBLISHER));
-            fix.add(get(3, "requestPublisher", PUBLISHER));
-            fix.add(get(3, "uri", "Ljava/net/URI;"));
-            fix.add(get(0, "uri", "Ljava/net/URI;"));
-            fix.add(get(3, "method", "Ljava/lang/String;"));
-            fix.add(get(0, "method", "Ljava/lang/String;"));
-            fix.add(new MethodInsnNode(Opcodes.INVOKESTATIC, BRIDGE, "hcRedirectHeaders",
-                    "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;"
-                            + "Ljava/lang/Object;Ljava/net/URI;Ljava/net/URI;Ljava/lang/String;Ljava/lang/String;)"
-                            + "Ljava/lang/Object;", false));
-            fix.add(new TypeInsnNode(Opcodes.CHECKCAST, "java/net/http/HttpHeaders"));
-            fix.add(new FieldInsnNode(Opcodes.PUTFIELD, NAME, "userHeaders", HEADERS));
-            fix.add(new VarInsnNode(Opcodes.ALOAD, 0));
-            fix.add(get(0, "requestPublisher", PUBLISHER));
-            fix.add(new MethodInsnNode(Opcodes.INVOKESTATIC, BRIDGE, "hcRedirectPublisher",
-                    "(Ljava/lang/Object;)Ljava/lang/Object;", false));
-            fix.add(new TypeInsnNode(Opcodes.CHECKCAST, "java/net/http/HttpRequest$BodyPublisher"));
-            fix.add(new FieldInsnNode(Opcodes.PUTFIELD, NAME, "requestPublisher", PUBLISHER));
-            m.instructions.insertBefore(insn, fix);
-            returns++;
+            CodeEditor e = new CodeEditor(cf, m);
+            if (!callsSuper(e)) {
+                continue;
+            }
+            int n = beforeEach(e, Op.RETURN, new FragmentFactory() {
+                @Override
+                public Bytecode create(CodeEditor editor) {
+                    return fixUp(editor.bytecode());
+                }
+            });
+            expectSome(problems, "<init>" + m.descriptor, "return", n);
+            edited.add(e);
         }
-        expectAtLeastOne("return in the redirect constructor", returns);
-        return 12;
+        expect(problems, "HttpRequestImpl", "redirect constructor calling super()", edited.size(), 1);
+        if (problems.isEmpty()) {
+            for (CodeEditor e : edited) {
+                e.apply();
+            }
+        }
     }
 
-    private static boolean callsSuper(MethodNode m) {
-        for (AbstractInsnNode insn : m.instructions.toArray()) {
-            if (insn.getOpcode() == Opcodes.INVOKESPECIAL && ((MethodInsnNode) insn).name.equals("<init>")
-                    && ((MethodInsnNode) insn).owner.equals("java/net/http/HttpRequest")) {
+    private static boolean callsSuper(CodeEditor e) {
+        for (CodeEditor.Insn insn : e.instructions()) {
+            if (insn.is(Op.INVOKESPECIAL, "java/net/http/HttpRequest", "<init>", "()V")) {
                 return true;
             }
         }
         return false;
     }
 
-    private static InsnList get(int local, String field, String descriptor) {
-        InsnList l = new InsnList();
-        l.add(new VarInsnNode(Opcodes.ALOAD, local));
-        l.add(new FieldInsnNode(Opcodes.GETFIELD, NAME, field, descriptor));
-        return l;
+    /** this.userHeaders = bridge(...); this.requestPublisher = bridge(this.requestPublisher). */
+    private static Bytecode fixUp(Bytecode b) {
+        b.aload(0).aload(0).aload(3);
+        get(b, 0, "userHeaders", HEADERS);
+        get(b, 3, "userHeaders", HEADERS);
+        get(b, 0, "requestPublisher", PUBLISHER);
+        get(b, 3, "requestPublisher", PUBLISHER);
+        get(b, 3, "uri", URI);
+        get(b, 0, "uri", URI);
+        get(b, 3, "method", STRING);
+        get(b, 0, "method", STRING);
+        b.invokeStatic(BRIDGE, "hcRedirectHeaders", "(Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;"
+                + "Ljava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;Ljava/net/URI;Ljava/net/URI;"
+                + "Ljava/lang/String;Ljava/lang/String;)Ljava/lang/Object;");
+        b.checkCast("java/net/http/HttpHeaders").putField(NAME, "userHeaders", HEADERS);
+        b.aload(0);
+        get(b, 0, "requestPublisher", PUBLISHER);
+        b.invokeStatic(BRIDGE, "hcRedirectPublisher", "(Ljava/lang/Object;)Ljava/lang/Object;");
+        return b.checkCast("java/net/http/HttpRequest$BodyPublisher").putField(NAME, "requestPublisher", PUBLISHER);
+    }
+
+    private static void get(Bytecode b, int local, String field, String descriptor) {
+        b.aload(local).getField(NAME, field, descriptor);
     }
 }

@@ -1,16 +1,13 @@
 package dev.redirectguard.agent;
 
-import org.objectweb.asm.Opcodes;
-import org.objectweb.asm.tree.AbstractInsnNode;
-import org.objectweb.asm.tree.FieldInsnNode;
-import org.objectweb.asm.tree.InsnList;
-import org.objectweb.asm.tree.MethodInsnNode;
-import org.objectweb.asm.tree.MethodNode;
-import org.objectweb.asm.tree.VarInsnNode;
+import dev.redirectguard.classfile.Bytecode;
+import dev.redirectguard.classfile.ClassFile;
+import dev.redirectguard.classfile.ClassFileException;
+import dev.redirectguard.classfile.CodeEditor;
+import dev.redirectguard.classfile.Op;
 
-import java.util.Collections;
-import java.util.Map;
-import java.util.Set;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * jdk.internal.net.http.MultiExchange (JDK 11 to 25): its constructor runs on the caller's
@@ -22,42 +19,29 @@ final class JdkMultiExchangeRewrite extends ClassRewrite {
     private static final String REQUEST = "Ljdk/internal/net/http/HttpRequestImpl;";
 
     @Override
-    String className() {
-        return NAME;
-    }
-
-    @Override
-    Map<String, String> requiredFields() {
-        return Collections.singletonMap("request", REQUEST);
-    }
-
-    @Override
-    boolean targets(String name, String descriptor) {
-        return name.equals("<init>");
-    }
-
-    @Override
-    void checkComplete(Set<String> rewritten) throws ShapeMismatch {
-        if (rewritten.isEmpty()) {
-            throw new ShapeMismatch("no constructor");
-        }
-    }
-
-    @Override
-    int rewrite(MethodNode m) throws ShapeMismatch {
+    void edit(ClassFile cf, List<String> problems) throws ClassFileException {
+        requireFields(problems, cf.fields(), "request", REQUEST);
+        List<CodeEditor> edited = new ArrayList<CodeEditor>();
         int returns = 0;
-        for (AbstractInsnNode insn : m.instructions.toArray()) {
-            if (insn.getOpcode() == Opcodes.RETURN) {
-                InsnList call = new InsnList();
-                call.add(new VarInsnNode(Opcodes.ALOAD, 0));
-                call.add(new FieldInsnNode(Opcodes.GETFIELD, NAME, "request", REQUEST));
-                call.add(new MethodInsnNode(Opcodes.INVOKESTATIC, BRIDGE, "hcExchangeStarted",
-                        "(Ljava/lang/Object;)V", false));
-                m.instructions.insertBefore(insn, call);
-                returns++;
+        for (ClassFile.Method m : cf.methods()) {
+            if (!m.name.equals("<init>")) {
+                continue;
+            }
+            CodeEditor e = new CodeEditor(cf, m);
+            returns += beforeEach(e, Op.RETURN, new FragmentFactory() {
+                @Override
+                public Bytecode create(CodeEditor editor) {
+                    return editor.bytecode().aload(0).getField(NAME, "request", REQUEST)
+                            .invokeStatic(BRIDGE, "hcExchangeStarted", "(Ljava/lang/Object;)V");
+                }
+            });
+            edited.add(e);
+        }
+        expectSome(problems, "MultiExchange.<init>", "return", returns);
+        if (problems.isEmpty()) {
+            for (CodeEditor e : edited) {
+                e.apply();
             }
         }
-        expectAtLeastOne("return in the constructor", returns);
-        return 1;
     }
 }

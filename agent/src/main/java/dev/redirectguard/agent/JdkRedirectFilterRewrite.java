@@ -1,88 +1,66 @@
 package dev.redirectguard.agent;
 
-import org.objectweb.asm.Opcodes;
-import org.objectweb.asm.tree.AbstractInsnNode;
-import org.objectweb.asm.tree.FieldInsnNode;
-import org.objectweb.asm.tree.InsnList;
-import org.objectweb.asm.tree.MethodInsnNode;
-import org.objectweb.asm.tree.MethodNode;
-import org.objectweb.asm.tree.VarInsnNode;
+import dev.redirectguard.classfile.Bytecode;
+import dev.redirectguard.classfile.ClassFile;
+import dev.redirectguard.classfile.ClassFileException;
+import dev.redirectguard.classfile.CodeEditor;
+import dev.redirectguard.classfile.Op;
 
-import java.util.Collections;
-import java.util.Map;
-import java.util.Set;
+import java.util.List;
 
 /**
  * jdk.internal.net.http.RedirectFilter (JDK 11 to 25): the method a hop uses
- * ({@code redirectedMethod(int, String)}, whose answer the bridge may replace) and whether it is
- * followed at all ({@code canRedirect}, where https to http is refused even under
+ * ({@code static redirectedMethod(int, String)}, whose answer the bridge may replace) and whether
+ * it is followed at all ({@code canRedirect}, where https to http is refused even under
  * Redirect.ALWAYS). canRedirect compares the filter's {@code uri} with its argument in 11, 17 and
  * 25, and takes both URIs as arguments in 21.
  */
 final class JdkRedirectFilterRewrite extends ClassRewrite {
     static final String NAME = "jdk/internal/net/http/RedirectFilter";
-    private static final String METHOD = "redirectedMethod(ILjava/lang/String;)Ljava/lang/String;";
-    private static final String CAN_ONE = "canRedirect(Ljava/net/URI;)Z";
-    private static final String CAN_THREE = "canRedirect(Ljava/net/URI;Ljava/net/URI;Ljava/net/http/HttpClient$Redirect;)Z";
+    private static final int ACC_STATIC = 0x0008;
 
     @Override
-    String className() {
-        return NAME;
-    }
-
-    @Override
-    Map<String, String> requiredFields() {
-        return Collections.emptyMap();
-    }
-
-    @Override
-    boolean targets(String name, String descriptor) {
-        String key = name + descriptor;
-        return key.equals(METHOD) || key.equals(CAN_ONE) || key.equals(CAN_THREE);
-    }
-
-    @Override
-    void checkComplete(Set<String> rewritten) throws ShapeMismatch {
-        if (!rewritten.contains(METHOD) || !(rewritten.contains(CAN_ONE) || rewritten.contains(CAN_THREE))) {
-            throw new ShapeMismatch("redirectedMethod and canRedirect both needed, rewrote " + rewritten);
+    void edit(ClassFile cf, List<String> problems) throws ClassFileException {
+        ClassFile.Method redirected = method(cf, "redirectedMethod", "(ILjava/lang/String;)Ljava/lang/String;");
+        ClassFile.Method canOne = method(cf, "canRedirect", "(Ljava/net/URI;)Z");
+        ClassFile.Method canThree = method(cf, "canRedirect",
+                "(Ljava/net/URI;Ljava/net/URI;Ljava/net/http/HttpClient$Redirect;)Z");
+        ClassFile.Method can = canOne != null ? canOne : canThree;
+        if (redirected == null || (redirected.access & ACC_STATIC) == 0 || can == null
+                || (can.access & ACC_STATIC) != 0) {
+            problems.add("static redirectedMethod(int,String) and canRedirect(URI[,URI,Redirect]) both needed");
+            return;
         }
-    }
-
-    @Override
-    int rewrite(MethodNode m) throws ShapeMismatch {
-        boolean isStatic = (m.access & Opcodes.ACC_STATIC) != 0;
-        int returns = 0;
-        for (AbstractInsnNode insn : m.instructions.toArray()) {
-            InsnList call = new InsnList();
-            if ((m.name + m.desc).equals(METHOD) && insn.getOpcode() == Opcodes.ARETURN) {
-                if (!isStatic) {
-                    throw new ShapeMismatch("redirectedMethod is not static");
-                }
-                call.add(new VarInsnNode(Opcodes.ILOAD, 0));
-                call.add(new VarInsnNode(Opcodes.ALOAD, 1));
-                call.add(new MethodInsnNode(Opcodes.INVOKESTATIC, BRIDGE, "hcRedirectedMethod",
-                        "(Ljava/lang/String;ILjava/lang/String;)Ljava/lang/String;", false));
-            } else if (!(m.name + m.desc).equals(METHOD) && insn.getOpcode() == Opcodes.IRETURN) {
-                if (isStatic) {
-                    throw new ShapeMismatch("canRedirect is static");
-                }
-                if (m.desc.equals("(Ljava/net/URI;)Z")) {
-                    call.add(new VarInsnNode(Opcodes.ALOAD, 0));
-                    call.add(new FieldInsnNode(Opcodes.GETFIELD, NAME, "uri", "Ljava/net/URI;"));
-                    call.add(new VarInsnNode(Opcodes.ALOAD, 1));
-                } else {
-                    call.add(new VarInsnNode(Opcodes.ALOAD, 1));
-                    call.add(new VarInsnNode(Opcodes.ALOAD, 2));
-                }
-                call.add(new MethodInsnNode(Opcodes.INVOKESTATIC, BRIDGE, "hcCanRedirect",
-                        "(ZLjava/net/URI;Ljava/net/URI;)Z", false));
-            } else {
-                continue;
+        if (canOne != null) {
+            requireFields(problems, cf.fields(), "uri", "Ljava/net/URI;");
+        }
+        CodeEditor methodEditor = new CodeEditor(cf, redirected);
+        int n = beforeEach(methodEditor, Op.ARETURN, new FragmentFactory() {
+            @Override
+            public Bytecode create(CodeEditor e) {
+                return e.bytecode().iload(0).aload(1).invokeStatic(BRIDGE, "hcRedirectedMethod",
+                        "(Ljava/lang/String;ILjava/lang/String;)Ljava/lang/String;");
             }
-            m.instructions.insertBefore(insn, call);
-            returns++;
+        });
+        expectSome(problems, "redirectedMethod", "areturn", n);
+        final boolean uriField = canOne != null;
+        CodeEditor canEditor = new CodeEditor(cf, can);
+        n = beforeEach(canEditor, Op.IRETURN, new FragmentFactory() {
+            @Override
+            public Bytecode create(CodeEditor e) {
+                Bytecode b = e.bytecode();
+                if (uriField) {
+                    b.aload(0).getField(NAME, "uri", "Ljava/net/URI;").aload(1);
+                } else {
+                    b.aload(1).aload(2);
+                }
+                return b.invokeStatic(BRIDGE, "hcCanRedirect", "(ZLjava/net/URI;Ljava/net/URI;)Z");
+            }
+        });
+        expectSome(problems, "canRedirect", "ireturn", n);
+        if (problems.isEmpty()) {
+            methodEditor.apply();
+            canEditor.apply();
         }
-        expectAtLeastOne("return in " + m.name, returns);
-        return 2;
     }
 }

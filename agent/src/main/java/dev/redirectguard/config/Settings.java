@@ -12,14 +12,16 @@ public final class Settings {
 
     private final Mode mode;
     private final String log;
-    private final RedirectPolicy policy;
+    private final RedirectPolicy.LegacyPostRedirect legacy;
     private final String stripText;
+    /** Derived on first use, so that start-up loads none of the rules. */
+    private volatile RedirectPolicy policy;
 
     public Settings(Mode mode, String log, RedirectPolicy.LegacyPostRedirect legacy, String stripText) {
         this.mode = mode;
         this.log = log;
+        this.legacy = legacy;
         this.stripText = stripText;
-        this.policy = new RedirectPolicy(legacy, new LinkedHashSet<String>(Arrays.asList(splitNames(stripText))));
     }
 
     public static Settings defaults() {
@@ -31,7 +33,10 @@ public final class Settings {
         if (trimmed.isEmpty()) {
             return new String[0];
         }
-        String[] parts = trimmed.split("\\s*;\\s*");
+        String[] parts = trimmed.split(";");
+        for (int i = 0; i < parts.length; i++) {
+            parts[i] = parts[i].trim();
+        }
         return parts;
     }
 
@@ -44,18 +49,23 @@ public final class Settings {
     }
 
     public RedirectPolicy policy() {
-        return policy;
+        RedirectPolicy p = policy;
+        if (p == null) {
+            p = new RedirectPolicy(legacy, new LinkedHashSet<String>(Arrays.asList(splitNames(stripText))));
+            policy = p;
+        }
+        return p;
     }
 
     public Settings withMode(Mode newMode) {
-        return new Settings(newMode, log, policy.legacyPostRedirect(), stripText);
+        return new Settings(newMode, log, legacy, stripText);
     }
 
     /** key=value list in the agent-argument syntax, for status output. */
     @Override
     public String toString() {
         return "mode=" + mode.id() + ",log=" + log + ",legacyPostRedirect="
-                + policy.legacyPostRedirect().name().toLowerCase(java.util.Locale.ROOT)
+                + legacy.name().toLowerCase(java.util.Locale.ROOT)
                 + ",stripOnCrossOrigin=" + stripText;
     }
 }

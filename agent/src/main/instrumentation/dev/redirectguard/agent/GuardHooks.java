@@ -8,19 +8,45 @@ import java.net.URL;
  * defined in java.base (it implements the bridge's interface), by {@link HookInstaller}.
  */
 final class GuardHooks implements java.lang.RedirectGuardBridge.Hooks {
-    private final HucHops huc;
-    private final HttpClientHops httpClient;
+    private final GuardState state;
+    private volatile HucHops hucHops;
+    private volatile HttpClientHops httpClientHops;
 
     GuardHooks(GuardState state) {
-        Reporter reporter = new Reporter(state);
-        this.huc = new HucHops(state, reporter);
-        this.httpClient = new HttpClientHops(state, reporter);
+        this.state = state;
+    }
+
+    /** Built on first use: a JVM that never meets a redirect never loads the rules. */
+    private HucHops huc() {
+        HucHops h = hucHops;
+        if (h == null) {
+            synchronized (this) {
+                if (hucHops == null) {
+                    hucHops = new HucHops(state, new Reporter(state));
+                }
+                h = hucHops;
+            }
+        }
+        return h;
+    }
+
+    private HttpClientHops httpClient() {
+        HttpClientHops h = httpClientHops;
+        if (h == null) {
+            synchronized (this) {
+                if (httpClientHops == null) {
+                    httpClientHops = new HttpClientHops(state, new Reporter(state));
+                }
+                h = httpClientHops;
+            }
+        }
+        return h;
     }
 
     @Override
     public int hucFollowCeiling(Object connection, boolean streaming) {
         try {
-            return huc.followCeiling(connection, streaming);
+            return huc().followCeiling(connection, streaming);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -29,55 +55,49 @@ final class GuardHooks implements java.lang.RedirectGuardBridge.Hooks {
     @Override
     public boolean hucHop(boolean streaming, Object connection, int status, URL target, boolean buffered,
                           String[] callerHeaderNames) {
-        return huc.hop(streaming, connection, status, target, buffered, callerHeaderNames);
+        return huc().hop(streaming, connection, status, target, buffered, callerHeaderNames);
     }
 
     @Override
     public boolean hucSwitchToGet(String method, int status) {
-        return huc.switchToGet(method, status);
+        return huc().switchToGet(method, status);
     }
 
     @Override
     public boolean hucStrictPostRedirect(String property) {
-        return huc.strictPostRedirect(property);
+        return huc().strictPostRedirect(property);
     }
 
     @Override
     public String[] hucFollowed(String[] callerHeaders) {
-        return huc.followed(callerHeaders);
+        return huc().followed(callerHeaders);
     }
 
     @Override
     public void hcExchangeStarted(Object request) {
-        httpClient.exchangeStarted(request);
+        httpClient().exchangeStarted(request);
     }
 
     @Override
     public String hcRedirectedMethod(String jdkMethod, int status, String method) {
-        return httpClient.redirectedMethod(jdkMethod, status, method);
+        return httpClient().redirectedMethod(jdkMethod, status, method);
     }
 
     @Override
     public boolean hcCanRedirect(boolean jdkAnswer, URI from, URI to) {
-        return httpClient.canRedirect(jdkAnswer, from, to);
+        return httpClient().canRedirect(jdkAnswer, from, to);
     }
 
     @Override
     public Object hcRedirectHeaders(Object request, Object previousRequest, Object headers, Object previousHeaders,
                                     Object publisher, Object previousPublisher, URI from, URI to,
                                     String previousMethod, String method) {
-        try {
-            return httpClient.redirectHeaders(request, previousRequest, headers, previousHeaders, publisher,
-                    previousPublisher, from, to, previousMethod, method);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
+        return httpClient().redirectHeaders(request, previousRequest, headers, previousHeaders, publisher,
+                previousPublisher, from, to, previousMethod, method);
     }
 
     @Override
     public Object hcRedirectPublisher(Object publisher) {
-        return httpClient.redirectPublisher(publisher);
+        return httpClient().redirectPublisher(publisher);
     }
 }

@@ -10,20 +10,15 @@ import dev.redirectguard.rules.RedirectRules;
 import dev.redirectguard.rules.Target;
 import dev.redirectguard.rules.Violation;
 
-import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.net.URI;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiPredicate;
 
 /**
- * Adapts java.net.http's RedirectFilter and HttpRequestImpl to the rules. The agent is Java 8
- * bytecode, so java.net.http types are reached through method handles, looked up on first use
- * (only ever on 11+, where these classes exist).
+ * Adapts java.net.http's RedirectFilter and HttpRequestImpl to the rules. java.net.http types are
+ * touched only in {@link JavaNetHttp}, which these hooks load on 11+, the only JDKs that call them.
  */
 final class HttpClientHops {
     static final String CLIENT = "HttpClient";
@@ -41,13 +36,6 @@ final class HttpClientHops {
         }
     }
 
-    private static final BiPredicate<String, String> ALL = new BiPredicate<String, String>() {
-        @Override
-        public boolean test(String name, String value) {
-            return true;
-        }
-    };
-
     private final GuardState state;
     private final Reporter reporter;
     private final ThreadLocal<MethodStep> methodStep = new ThreadLocal<MethodStep>();
@@ -55,7 +43,6 @@ final class HttpClientHops {
     private final ThreadLocal<Object[]> publisherChoice = new ThreadLocal<Object[]>();
     /** The caller's stack at send time, per request object, carried along the hops. */
     private final WeakIdentityMap<Object, Throwable> callers = new WeakIdentityMap<Object, Throwable>();
-    private volatile Handles handles;
 
     HttpClientHops(GuardState state, Reporter reporter) {
         this.state = state;
@@ -100,7 +87,7 @@ final class HttpClientHops {
 
     Object redirectHeaders(Object request, Object previousRequest, Object headers, Object previousHeaders, Object publisher,
                            Object previousPublisher, URI from, URI to, String previousMethod, String method)
-            throws Throwable {
+            {
         MethodStep step = methodStep.get();
         methodStep.remove();
         publisherChoice.remove();
@@ -108,16 +95,15 @@ final class HttpClientHops {
         if (settings.mode() == Mode.OFF || step == null || !RedirectRules.isRedirect(step.status)) {
             return headers;
         }
-        Handles h = handles();
         Throwable caller = callers.get(previousRequest);
-        Map<String, List<String>> previous = h.map(previousHeaders);
-        Map<String, List<String>> now = h.map(headers);
-        Hop hop = new Hop(step.status, previousMethod, h.hasBody(previousPublisher) ? BodyKind.BUFFERED : BodyKind.NONE,
+        Map<String, List<String>> previous = JavaNetHttp.map(previousHeaders);
+        Map<String, List<String>> now = JavaNetHttp.map(headers);
+        Hop hop = new Hop(step.status, previousMethod, JavaNetHttp.hasBody(previousPublisher) ? BodyKind.BUFFERED : BodyKind.NONE,
                 Target.of(from), Target.of(to), previous.keySet());
         if (hop.downgrade()) {
             return headers; // reported by canRedirect
         }
-        NextRequest jdk = NextRequest.follow(step.jdkMethod, h.hasBody(publisher), hasBodyHeader(now),
+        NextRequest jdk = NextRequest.follow(step.jdkMethod, JavaNetHttp.hasBody(publisher), hasBodyHeader(now),
                 now.keySet());
         NextRequest expected = RedirectRules.expected(hop, settings.policy());
         List<Violation> violations = RedirectRules.violations(hop, jdk, settings.policy());
@@ -140,7 +126,7 @@ final class HttpClientHops {
             }
         }
         reporter.report(CLIENT, settings, hop, jdk, expected, violations, Reporter.CORRECTED, frame);
-        return h.headersOf(kept);
+        return JavaNetHttp.headersOf(kept);
     }
 
     Object redirectPublisher(Object publisher) {
@@ -156,44 +142,5 @@ final class HttpClientHops {
             }
         }
         return false;
-    }
-
-    private Handles handles() throws Exception {
-        Handles h = handles;
-        if (h == null) {
-            h = new Handles();
-            handles = h;
-        }
-        return h;
-    }
-
-    /** java.net.http.HttpHeaders and BodyPublisher through public, exported API. */
-    private static final class Handles {
-        final MethodHandle map;
-        final MethodHandle of;
-        final MethodHandle contentLength;
-
-        Handles() throws Exception {
-            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-            Class<?> headers = Class.forName("java.net.http.HttpHeaders");
-            Class<?> publisher = Class.forName("java.net.http.HttpRequest$BodyPublisher");
-            map = lookup.findVirtual(headers, "map", MethodType.methodType(Map.class));
-            of = lookup.findStatic(headers, "of", MethodType.methodType(headers, Map.class, BiPredicate.class));
-            contentLength = lookup.findVirtual(publisher, "contentLength", MethodType.methodType(long.class));
-        }
-
-        @SuppressWarnings("unchecked")
-        Map<String, List<String>> map(Object headers) throws Throwable {
-            return headers == null ? Collections.<String, List<String>>emptyMap()
-                    : (Map<String, List<String>>) map.invoke(headers);
-        }
-
-        Object headersOf(Map<String, List<String>> values) throws Throwable {
-            return of.invoke(values, ALL);
-        }
-
-        boolean hasBody(Object publisher) throws Throwable {
-            return publisher != null && (long) contentLength.invoke(publisher) != 0L;
-        }
     }
 }

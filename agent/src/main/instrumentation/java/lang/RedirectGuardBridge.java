@@ -1,6 +1,5 @@
 package java.lang;
 
-import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.URL;
 import java.util.List;
@@ -11,6 +10,10 @@ import java.util.Map;
  * rewritten JDK classes (boot and platform loaders) can reach it. It names JDK types only and
  * holds no logic: each hook asks the installed {@link Hooks} and, when there are none or they
  * fail, answers exactly what the unpatched JDK would have done. Nothing here may throw.
+ *
+ * <p>Compiled against the JDK's own classes (class file 52, not {@code --release 8}), because it
+ * calls sun.net.www.MessageHeader directly: same module, no reflection, which on JDK 18+ would
+ * start the method-handle machinery on the first redirect.
  */
 public final class RedirectGuardBridge {
 
@@ -86,7 +89,8 @@ public final class RedirectGuardBridge {
             return 307;
         }
         try {
-            return h.hucFollowCeiling(connection, invokeBoolean(connection, "streaming"));
+            return h.hucFollowCeiling(connection,
+                    ((sun.net.www.protocol.http.HttpURLConnection) connection).streaming());
         } catch (Throwable t) {
             suppress(t);
             return 307;
@@ -146,26 +150,22 @@ public final class RedirectGuardBridge {
             if (ops == null) {
                 return;
             }
-            Class<?> c = requests.getClass();
-            Method remove = c.getMethod("remove", String.class);
-            Method add = c.getMethod("add", String.class, String.class);
+            sun.net.www.MessageHeader next = (sun.net.www.MessageHeader) requests;
             int i = 0;
             for (; i < ops.length && ops[i] != null; i++) {
-                remove.invoke(requests, ops[i]);
+                next.remove(ops[i]);
             }
             for (i++; i + 1 < ops.length; i += 2) {
-                add.invoke(requests, ops[i], ops[i + 1]);
+                next.add(ops[i], ops[i + 1]);
             }
         } catch (Throwable t) {
             suppress(t);
         }
     }
 
-    /** sun.net.www.MessageHeader as name/value pairs, via its public getHeaders() (same module). */
-    private static String[] headerPairs(Object messageHeader) throws Exception {
-        @SuppressWarnings("unchecked")
-        Map<String, List<String>> map = (Map<String, List<String>>) messageHeader.getClass()
-                .getMethod("getHeaders").invoke(messageHeader);
+    /** sun.net.www.MessageHeader as name/value pairs. */
+    private static String[] headerPairs(Object messageHeader) {
+        Map<String, List<String>> map = ((sun.net.www.MessageHeader) messageHeader).getHeaders();
         int n = 0;
         for (Map.Entry<String, List<String>> e : map.entrySet()) {
             if (e.getKey() != null && e.getValue() != null) {
@@ -184,10 +184,6 @@ public final class RedirectGuardBridge {
             }
         }
         return pairs;
-    }
-
-    private static boolean invokeBoolean(Object target, String method) throws Exception {
-        return (Boolean) target.getClass().getMethod(method).invoke(target);
     }
 
     // ---- java.net.http (jdk.internal.net.http) ----

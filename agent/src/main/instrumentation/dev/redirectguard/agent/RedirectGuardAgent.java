@@ -21,14 +21,14 @@ public final class RedirectGuardAgent {
     }
 
     public static void premain(String args, Instrumentation inst) {
-        start(args, inst);
+        start(args, inst, false);
     }
 
     public static void agentmain(String args, Instrumentation inst) {
-        start(args, inst);
+        start(args, inst, true);
     }
 
-    private static synchronized void start(String args, Instrumentation inst) {
+    private static synchronized void start(String args, final Instrumentation inst, boolean attached) {
         try {
             SettingsParser.Result parsed = SettingsParser.parse(args, System.getProperties(), System.getenv());
             Settings settings = parsed.settings;
@@ -47,7 +47,24 @@ public final class RedirectGuardAgent {
             inst.addTransformer(t, true);
             installed = state;
             transformer = t;
-            retransformLoaded(inst);
+            if (attached) {
+                retransformLoaded(inst);
+            } else {
+                // At start-up the targets are almost never loaded yet (only an agent before this one
+                // could have loaded them); look on a side thread rather than on the JVM's start path.
+                Thread scan = new Thread(new Runnable() {
+                    @Override
+                    public void run() {
+                        try {
+                            retransformLoaded(inst);
+                        } catch (Throwable t) {
+                            System.err.println("redirect-guard: cannot rewrite classes loaded before it: " + t);
+                        }
+                    }
+                }, "redirect-guard-scan");
+                scan.setDaemon(true);
+                scan.start();
+            }
         } catch (Throwable t) {
             System.err.println("redirect-guard: not installed: " + t);
         }

@@ -6,18 +6,17 @@ import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import java.util.Collections;
-import java.util.Map;
-import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Puts {@code java.lang.RedirectGuardBridge} into java.base, where the rewritten JDK classes can
- * see it. JDK 9+: through a private lookup on java.lang, opened to a throwaway loader only. JDK 8:
- * Unsafe.defineClass into the boot loader. Neither appends to the boot class path, which would
+ * see it. JDK 9+: a private lookup on java.lang, opened to a throwaway loader only. JDK 8:
+ * sun.misc.Unsafe.defineClass into the boot loader (reflection is cheap there). Neither appends to the boot class path, which would
  * print a VM warning and switch off class data sharing for the application's classes.
  */
 final class BootBridge {
     static final String BRIDGE = "java.lang.RedirectGuardBridge";
+    private static final String INJECTOR = "dev.redirectguard.agent.BootInjector";
     private static final String[] CLASSES = {"java/lang/RedirectGuardBridge$Hooks", "java/lang/RedirectGuardBridge"};
 
     private BootBridge() {
@@ -52,27 +51,37 @@ final class BootBridge {
         return v.startsWith("1.") ? Integer.parseInt(v.substring(2)) : Integer.parseInt(v);
     }
 
-    private static void injectWithLookup(Instrumentation inst, byte[][] classes) throws Exception {
-        final byte[] injector = resource("dev/redirectguard/agent/BootInjector.class");
-        ClassLoader throwaway = new ClassLoader(null) {
-            @Override
-            protected Class<?> findClass(String name) throws ClassNotFoundException {
-                if (name.equals(BootInjector.class.getName())) {
-                    return defineClass(name, injector, 0, injector.length);
-                }
-                throw new ClassNotFoundException(name);
+    /** A loader for BootInjector alone, and the instance BootInjector hands it when it loads. */
+    private static final class ThrowawayLoader extends ClassLoader implements Consumer<Object> {
+        private final byte[] injector;
+        private Object registered;
+
+        ThrowawayLoader(byte[] injector) {
+            super(null);
+            this.injector = injector;
+        }
+
+        @Override
+        protected Class<?> findClass(String name) throws ClassNotFoundException {
+            if (name.equals(INJECTOR)) {
+                return defineClass(name, injector, 0, injector.length);
             }
-        };
-        Class<?> injectorClass = throwaway.loadClass(BootInjector.class.getName());
-        Class<?> moduleClass = Class.forName("java.lang.Module");
-        Object javaBase = Class.class.getMethod("getModule").invoke(Object.class);
-        Object target = ClassLoader.class.getMethod("getUnnamedModule").invoke(throwaway);
-        Method redefineModule = Instrumentation.class.getMethod("redefineModule", moduleClass, Set.class, Map.class,
-                Map.class, Set.class, Map.class);
-        redefineModule.invoke(inst, javaBase, Collections.emptySet(), Collections.emptyMap(),
-                Collections.singletonMap("java.lang", Collections.singleton(target)), Collections.emptySet(),
-                Collections.emptyMap());
-        injectorClass.getMethod("define", byte[][].class).invoke(null, (Object) classes);
+            throw new ClassNotFoundException(name);
+        }
+
+        @Override
+        public void accept(Object instance) {
+            registered = instance;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void injectWithLookup(Instrumentation inst, byte[][] classes) throws Exception {
+        ThrowawayLoader throwaway = new ThrowawayLoader(resource(INJECTOR.replace('.', '/') + ".class"));
+        throwaway.loadClass(INJECTOR);
+        ModuleAccess.openJavaLangTo(inst, throwaway);
+        Class.forName(INJECTOR, true, throwaway); // its static initializer registers an instance
+        ((Consumer<byte[][]>) throwaway.registered).accept(classes);
     }
 
     private static void injectWithUnsafe(byte[][] classes) throws Exception {
@@ -87,9 +96,29 @@ final class BootBridge {
         }
     }
 
+    /**
+     * Reads an entry of the agent's own jar through ZipFile, which shares the central directory
+     * the class loader already read; a resource URL would load the jar: URL handler machinery.
+     */
     private static byte[] resource(String name) throws IOException {
-        InputStream in = BootBridge.class.getClassLoader().getResourceAsStream(name);
+        java.net.URL location = BootBridge.class.getProtectionDomain().getCodeSource().getLocation();
+        InputStream in;
+        java.util.zip.ZipFile zip = null;
+        if ("file".equals(location.getProtocol()) && location.getPath().endsWith(".jar")) {
+            try {
+                zip = new java.util.zip.ZipFile(new java.io.File(location.toURI()));
+            } catch (java.net.URISyntaxException e) {
+                throw new IOException(e.toString());
+            }
+            java.util.zip.ZipEntry entry = zip.getEntry(name);
+            in = entry == null ? null : zip.getInputStream(entry);
+        } else {
+            in = BootBridge.class.getClassLoader().getResourceAsStream(name); // classes directory (tests)
+        }
         if (in == null) {
+            if (zip != null) {
+                zip.close();
+            }
             throw new IOException("missing from the agent jar: " + name);
         }
         try {
@@ -101,6 +130,9 @@ final class BootBridge {
             return out.toByteArray();
         } finally {
             in.close();
+            if (zip != null) {
+                zip.close();
+            }
         }
     }
 }

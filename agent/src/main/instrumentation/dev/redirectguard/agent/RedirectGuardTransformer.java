@@ -44,8 +44,7 @@ final class RedirectGuardTransformer implements ClassFileTransformer {
         }
         try {
             ensureBridge();
-            ClassRewrite rewrite = rewriteFor(className);
-            ClassRewrite.Result result = rewrite.rewrite(classfileBuffer);
+            ClassRewrite.Result result = rewrite(className, classfileBuffer);
             String name = className.replace('/', '.');
             if (result.bytes == null) {
                 String line = name + ": left untouched, unknown code shape on Java "
@@ -62,6 +61,10 @@ final class RedirectGuardTransformer implements ClassFileTransformer {
             System.err.println("redirect-guard: " + line);
             return null;
         }
+    }
+
+    private ClassRewrite.Result rewrite(String className, byte[] original) {
+        return rewriteFor(className).rewrite(original);
     }
 
     private synchronized void ensureBridge() throws Exception {
