@@ -11,11 +11,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * it costs for every other class; ASM, the bridge and the hooks are loaded on the first target.
  */
 final class RedirectGuardTransformer implements ClassFileTransformer {
-    static final String[] TARGETS = {
-        SunHttpUrlConnectionRewrite.NAME, JdkRedirectFilterRewrite.NAME, JdkHttpRequestImplRewrite.NAME,
-        JdkMultiExchangeRewrite.NAME,
-    };
-
     private final Instrumentation inst;
     private final GuardState state;
     private volatile boolean bridged;
@@ -28,7 +23,7 @@ final class RedirectGuardTransformer implements ClassFileTransformer {
     }
 
     static boolean isTarget(String internalName) {
-        for (String t : TARGETS) {
+        for (String t : ClassRewrite.TARGETS) {
             if (t.equals(internalName)) {
                 return true;
             }
@@ -44,7 +39,7 @@ final class RedirectGuardTransformer implements ClassFileTransformer {
         }
         try {
             ensureBridge();
-            ClassRewrite.Result result = rewrite(className, classfileBuffer);
+            ClassRewrite.Result result = ClassRewrite.forClass(className).rewrite(classfileBuffer);
             String name = className.replace('/', '.');
             if (result.bytes == null) {
                 String line = name + ": left untouched, unknown code shape on Java "
@@ -63,10 +58,6 @@ final class RedirectGuardTransformer implements ClassFileTransformer {
         }
     }
 
-    private ClassRewrite.Result rewrite(String className, byte[] original) {
-        return rewriteFor(className).rewrite(original);
-    }
-
     private synchronized void ensureBridge() throws Exception {
         if (bridged) {
             return;
@@ -74,18 +65,5 @@ final class RedirectGuardTransformer implements ClassFileTransformer {
         BootBridge.inject(inst);
         HookInstaller.install(state);
         bridged = true;
-    }
-
-    private static ClassRewrite rewriteFor(String className) {
-        if (className.equals(SunHttpUrlConnectionRewrite.NAME)) {
-            return new SunHttpUrlConnectionRewrite();
-        }
-        if (className.equals(JdkRedirectFilterRewrite.NAME)) {
-            return new JdkRedirectFilterRewrite();
-        }
-        if (className.equals(JdkHttpRequestImplRewrite.NAME)) {
-            return new JdkHttpRequestImplRewrite();
-        }
-        return new JdkMultiExchangeRewrite();
     }
 }

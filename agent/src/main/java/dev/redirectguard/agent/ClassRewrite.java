@@ -16,6 +16,11 @@ import java.util.Map;
  */
 abstract class ClassRewrite {
     static final String BRIDGE = "java/lang/RedirectGuardBridge";
+    /** The JDK classes the agent rewrites (internal names). */
+    static final String[] TARGETS = {
+        SunHttpUrlConnectionRewrite.NAME, JdkRedirectFilterRewrite.NAME, JdkHttpRequestImplRewrite.NAME,
+        JdkMultiExchangeRewrite.NAME,
+    };
 
     /** The result of {@link #rewrite}: new bytes, or the reason there are none. */
     static final class Result {
@@ -26,6 +31,23 @@ abstract class ClassRewrite {
             this.bytes = bytes;
             this.refusal = refusal;
         }
+    }
+
+    /** The rewrite for one of {@link #TARGETS}. */
+    static ClassRewrite forClass(String internalName) {
+        if (internalName.equals(SunHttpUrlConnectionRewrite.NAME)) {
+            return new SunHttpUrlConnectionRewrite();
+        }
+        if (internalName.equals(JdkRedirectFilterRewrite.NAME)) {
+            return new JdkRedirectFilterRewrite();
+        }
+        if (internalName.equals(JdkHttpRequestImplRewrite.NAME)) {
+            return new JdkHttpRequestImplRewrite();
+        }
+        if (internalName.equals(JdkMultiExchangeRewrite.NAME)) {
+            return new JdkMultiExchangeRewrite();
+        }
+        throw new IllegalArgumentException(internalName);
     }
 
     /** Edits the class; adds to {@code problems} every expected shape it does not find. */

@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Whole-process start-up timings of redirect-guard, as ratios to the floor.
+
+Runs each variant once per round, in a shuffled order (interleaved, so drift and noise hit all
+variants alike), and reports medians. The floor is the same JVM with an empty -javaagent whose
+premain returns at once: the JVM's own cost of any agent.
+
+    python3 benchmarks/startup.py [--rounds 40] [--java /path/to/bin/java]
+
+Needs agent/target/redirect-guard-agent.jar (mvn -B package) and javac on the PATH.
+"""
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+AGENT = os.path.join(HERE, "..", "agent", "target", "redirect-guard-agent.jar")
+
+HELLO = 'public class Hello { public static void main(String[] a) { System.out.println("hello"); } }'
+ONE_REQUEST = """
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URL;
+public class OneRequest {
+    public static void main(String[] a) throws Exception {
+        HttpURLConnection c = (HttpURLConnection) new URL(a[0]).openConnection();
+        InputStream in = c.getInputStream();
+        while (in.read() >= 0) { }
+        in.close();
+        System.out.println(c.getResponseCode());
+    }
+}
+"""
+EMPTY_AGENT = """
+public class EmptyAgent {
+    public static void premain(String args, java.lang.instrument.Instrumentation inst) { }
+}
+"""
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        if self.path == "/redirect":
+            self.send_response(307)
+            self.send_header("Location", "/ok")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body = b"ok"
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def build(work, java_home_bin):
+    javac = os.path.join(java_home_bin, "javac") if java_home_bin else "javac"
+    jar = os.path.join(java_home_bin, "jar") if java_home_bin else "jar"
+    for name, src in (("Hello", HELLO), ("OneRequest", ONE_REQUEST), ("EmptyAgent", EMPTY_AGENT)):
+        with open(os.path.join(work, name + ".java"), "w") as f:
+            f.write(src)
+    subprocess.run([javac, "-nowarn", "-d", work] + [os.path.join(work, n + ".java")
+                    for n in ("Hello", "OneRequest", "EmptyAgent")], check=True)
+    manifest = os.path.join(work, "manifest.txt")
+    with open(manifest, "w") as f:
+        f.write("Premain-Class: EmptyAgent\n")
+    empty = os.path.join(work, "empty-agent.jar")
+    subprocess.run([jar, "cfm", empty, manifest, "-C", work, "EmptyAgent.class"], check=True)
+    return empty
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--rounds", type=int, default=40)
+    p.add_argument("--java", default="java")
+    args = p.parse_args()
+    if not os.path.exists(AGENT):
+        sys.exit("no agent jar at %s: run mvn -B package first" % AGENT)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = "http://127.0.0.1:%d" % server.server_address[1]
+    work = tempfile.mkdtemp(prefix="rg-startup-")
+    bin_dir = os.path.dirname(args.java) if os.path.sep in args.java else ""
+    empty = build(work, bin_dir)
+    agent = os.path.abspath(AGENT)
+    cp = ["-cp", work]
+    programs = {"hello": ["Hello"], "one request": ["OneRequest", base + "/ok"],
+                "one redirect": ["OneRequest", base + "/redirect"]}
+    agents = {"none": [], "floor": ["-javaagent:" + empty], "audit": ["-javaagent:" + agent],
+              "enforce": ["-javaagent:" + agent + "=mode=enforce"]}
+    variants = [(prog, ag) for prog in programs for ag in agents]
+    times = {v: [] for v in variants}
+    for _ in range(3):  # warm the file cache
+        for prog, ag in variants:
+            subprocess.run([args.java] + agents[ag] + cp + programs[prog], stdout=subprocess.DEVNULL, check=True)
+    for _ in range(args.rounds):
+        order = list(variants)
+        random.shuffle(order)
+        for prog, ag in order:
+            start = time.perf_counter()
+            subprocess.run([args.java] + agents[ag] + cp + programs[prog], stdout=subprocess.DEVNULL, check=True)
+            times[(prog, ag)].append(time.perf_counter() - start)
+    version = subprocess.run([args.java, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
+    print("%s, %d interleaved rounds, medians in seconds" % (version, args.rounds))
+    print("%-13s %8s %8s %8s %8s %10s %12s" % ("program", "none", "floor", "audit", "enforce", "audit/floor",
+                                               "enforce/floor"))
+    for prog in programs:
+        med = {ag: statistics.median(times[(prog, ag)]) for ag in agents}
+        print("%-13s %8.3f %8.3f %8.3f %8.3f %10.2fx %11.2fx" % (
+            prog, med["none"], med["floor"], med["audit"], med["enforce"], med["audit"] / med["floor"],
+            med["enforce"] / med["floor"]))
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()

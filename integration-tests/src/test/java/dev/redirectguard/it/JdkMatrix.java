@@ -1,0 +1,62 @@
+package dev.redirectguard.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The JDKs the child programs run on, from JDK8_HOME .. JDK25_HOME. All five are required unless
+ * {@code -Dredirectguard.jdks=17,21} narrows the matrix: a missing JDK is a failure, never a skip.
+ */
+final class JdkMatrix {
+    static final List<Integer> ALL = List.of(8, 11, 17, 21, 25);
+
+    /** A JDK of the matrix; {@code problem} is set (and {@code home} null) when it cannot be used. */
+    record Jdk(int version, Path home, String problem) {
+        Path java() {
+            return home.resolve("bin").resolve("java");
+        }
+
+        String label() {
+            return "jdk" + version;
+        }
+
+        /** JAVA_VERSION from the JDK's release file, for reports. */
+        String fullVersion() {
+            try {
+                return Files.readAllLines(home.resolve("release")).stream()
+                        .filter(l -> l.startsWith("JAVA_VERSION="))
+                        .map(l -> l.substring("JAVA_VERSION=".length()).replace("\"", ""))
+                        .findFirst().orElse(String.valueOf(version));
+            } catch (IOException e) {
+                return String.valueOf(version);
+            }
+        }
+    }
+
+    private JdkMatrix() {
+    }
+
+    static List<Jdk> selected() {
+        String narrowed = System.getProperty("redirectguard.jdks", "").trim();
+        List<Integer> versions = narrowed.isEmpty() ? ALL
+                : Arrays.stream(narrowed.split(",")).map(String::trim).map(Integer::valueOf).toList();
+        return versions.stream().map(JdkMatrix::locate).toList();
+    }
+
+    private static Jdk locate(int version) {
+        String variable = "JDK" + version + "_HOME";
+        String value = System.getenv(variable);
+        if (value == null || value.isBlank()) {
+            return new Jdk(version, null, variable + " is not set; set it, or narrow the matrix with"
+                    + " -Dredirectguard.jdks=<comma list> (run: eval \"$(shared/jdks/install.sh)\")");
+        }
+        Path home = Path.of(value);
+        if (!Files.isExecutable(home.resolve("bin").resolve("java"))) {
+            return new Jdk(version, null, variable + "=" + value + " has no bin/java");
+        }
+        return new Jdk(version, home, null);
+    }
+}
