@@ -4,16 +4,31 @@ import java.net.URI;
 import java.net.URL;
 
 /**
- * The agent's side of {@link java.lang.RedirectGuardBridge}. Loaded only after the bridge is
- * defined in java.base (it implements the bridge's interface), by {@link HookInstaller}.
+ * The agent's side of {@link RedirectGuardBridge}. Loaded only after the bridge is defined in
+ * java.base, since it implements the bridge's interface.
  */
-final class GuardHooks implements java.lang.RedirectGuardBridge.Hooks {
+final class GuardHooks implements RedirectGuardBridge.Hooks {
     private final GuardState state;
     private volatile HucHops hucHops;
     private volatile HttpClientHops httpClientHops;
 
-    GuardHooks(GuardState state) {
+    private GuardHooks(GuardState state) {
         this.state = state;
+    }
+
+    /**
+     * Connects the agent to the bridge; call only once the bridge exists. Here, and not in the
+     * class that defines the bridge: verifying a call that passes a GuardHooks as a Hooks loads
+     * Hooks, and before the bridge exists the application class loader would try to define a
+     * java.lang class, which it may not.
+     */
+    static void install(GuardState state) {
+        RedirectGuardBridge.install(new GuardHooks(state));
+    }
+
+    static String suppressedSummary() {
+        long n = RedirectGuardBridge.suppressedCount();
+        return n == 0 ? "0" : n + " (first: " + RedirectGuardBridge.firstSuppressed() + ")";
     }
 
     /** Built on first use: a JVM that never meets a redirect never loads the rules. */

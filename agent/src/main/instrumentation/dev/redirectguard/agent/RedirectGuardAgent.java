@@ -30,9 +30,9 @@ public final class RedirectGuardAgent {
 
     private static synchronized void start(String args, final Instrumentation inst, boolean attached) {
         try {
-            SettingsParser.Result parsed = SettingsParser.parse(args, System.getProperties(), System.getenv());
-            Settings settings = parsed.settings;
-            for (String error : parsed.errors) {
+            List<String> errors = new ArrayList<String>();
+            Settings settings = SettingsParser.parse(args, System.getProperties(), System.getenv(), errors);
+            for (String error : errors) {
                 System.err.println("redirect-guard: " + error + "; using the default, mode " + settings.mode().id());
             }
             if (installed != null) {
@@ -50,20 +50,11 @@ public final class RedirectGuardAgent {
             if (attached) {
                 retransformLoaded(inst);
             } else {
-                // At start-up the targets are almost never loaded yet (only an agent before this one
-                // could have loaded them); look on a side thread rather than on the JVM's start path.
-                Thread scan = new Thread(new Runnable() {
-                    @Override
-                    public void run() {
-                        try {
-                            retransformLoaded(inst);
-                        } catch (Throwable t) {
-                            System.err.println("redirect-guard: cannot rewrite classes loaded before it: " + t);
-                        }
-                    }
-                }, "redirect-guard-scan");
-                scan.setDaemon(true);
-                scan.start();
+                // At start-up the targets are almost never loaded yet (only an agent ahead of this
+                // one could have loaded them): the rest of the set-up runs beside the JVM's start.
+                Thread prepare = new Thread(t, "redirect-guard-prepare");
+                prepare.setDaemon(true);
+                prepare.start();
             }
         } catch (Throwable t) {
             System.err.println("redirect-guard: not installed: " + t);
@@ -71,7 +62,7 @@ public final class RedirectGuardAgent {
     }
 
     /** Targets loaded before the agent (attach, or another agent first) are rewritten now. */
-    private static void retransformLoaded(Instrumentation inst) throws Exception {
+    static void retransformLoaded(Instrumentation inst) throws Exception {
         List<Class<?>> loaded = new ArrayList<Class<?>>();
         for (Class<?> c : inst.getAllLoadedClasses()) {
             if (RedirectGuardTransformer.isTarget(c.getName().replace('.', '/'))) {

@@ -1,5 +1,7 @@
 package dev.redirectguard.agent;
 
+import dev.redirectguard.classfile.ClassFileException;
+
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
@@ -10,7 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Rewrites the four JDK classes that handle redirects, and nothing else. A name comparison is all
  * it costs for every other class; ASM, the bridge and the hooks are loaded on the first target.
  */
-final class RedirectGuardTransformer implements ClassFileTransformer {
+final class RedirectGuardTransformer implements ClassFileTransformer, Runnable {
     private final Instrumentation inst;
     private final GuardState state;
     private volatile boolean bridged;
@@ -22,8 +24,17 @@ final class RedirectGuardTransformer implements ClassFileTransformer {
         this.state = state;
     }
 
+    /**
+     * The classes rewritten, as literals: naming the rewrite classes here would load them (and
+     * the editor) at start-up, for every JVM, HTTP or not.
+     */
+    private static final String[] TARGETS = {
+        "sun/net/www/protocol/http/HttpURLConnection", "jdk/internal/net/http/RedirectFilter",
+        "jdk/internal/net/http/HttpRequestImpl", "jdk/internal/net/http/MultiExchange",
+    };
+
     static boolean isTarget(String internalName) {
-        for (String t : ClassRewrite.TARGETS) {
+        for (String t : TARGETS) {
             if (t.equals(internalName)) {
                 return true;
             }
@@ -39,17 +50,15 @@ final class RedirectGuardTransformer implements ClassFileTransformer {
         }
         try {
             ensureBridge();
-            ClassRewrite.Result result = ClassRewrite.forClass(className).rewrite(classfileBuffer);
-            String name = className.replace('/', '.');
-            if (result.bytes == null) {
-                String line = name + ": left untouched, unknown code shape on Java "
-                        + System.getProperty("java.version") + " " + result.refusal;
-                outcomes.add(line);
-                System.err.println("redirect-guard: " + line);
-                return null;
-            }
-            outcomes.add(name + ": rewritten");
-            return result.bytes;
+            byte[] rewritten = Rewrites.rewrite(className, classfileBuffer);
+            outcomes.add(className.replace('/', '.') + ": rewritten");
+            return rewritten;
+        } catch (ClassFileException e) {
+            String line = className.replace('/', '.') + ": left untouched, unknown code shape on Java "
+                    + System.getProperty("java.version") + " " + e.getMessage();
+            outcomes.add(line);
+            System.err.println("redirect-guard: " + line);
+            return null;
         } catch (Throwable t) {
             String line = className.replace('/', '.') + ": left untouched, " + t;
             outcomes.add(line);
@@ -58,12 +67,26 @@ final class RedirectGuardTransformer implements ClassFileTransformer {
         }
     }
 
+    /**
+     * Start-up work done on a side thread (see the agent's premain): define the bridge, so the
+     * first HTTP class finds it ready, and rewrite any target loaded before this agent.
+     */
+    @Override
+    public void run() {
+        try {
+            ensureBridge();
+            RedirectGuardAgent.retransformLoaded(inst);
+        } catch (Throwable e) {
+            // The transform itself retries and reports on the first HTTP class.
+        }
+    }
+
     private synchronized void ensureBridge() throws Exception {
         if (bridged) {
             return;
         }
         BootBridge.inject(inst);
-        HookInstaller.install(state);
+        GuardHooks.install(state);
         bridged = true;
     }
 }

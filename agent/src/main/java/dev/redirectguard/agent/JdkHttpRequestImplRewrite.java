@@ -17,7 +17,7 @@ import java.util.List;
  * {@code userHeaders} and {@code requestPublisher}: final fields, which only a constructor of this
  * class may write.
  */
-final class JdkHttpRequestImplRewrite extends ClassRewrite {
+final class JdkHttpRequestImplRewrite implements ClassRewrite {
     static final String NAME = "jdk/internal/net/http/HttpRequestImpl";
     private static final String PREFIX = "(Ljava/net/URI;Ljava/lang/String;L" + NAME + ";";
     private static final String HEADERS = "Ljava/net/http/HttpHeaders;";
@@ -26,28 +26,28 @@ final class JdkHttpRequestImplRewrite extends ClassRewrite {
     private static final String STRING = "Ljava/lang/String;";
 
     @Override
-    void edit(ClassFile cf, List<String> problems) throws ClassFileException {
-        requireFields(problems, cf.fields(), "userHeaders", HEADERS, "requestPublisher", PUBLISHER, "uri", URI,
+    public void edit(ClassFile cf, List<String> problems) throws ClassFileException {
+        ClassRewrite.requireFields(problems, cf, "userHeaders", HEADERS, "requestPublisher", PUBLISHER, "uri", URI,
                 "method", STRING);
         List<CodeEditor> edited = new ArrayList<CodeEditor>();
         for (ClassFile.Method m : cf.methods()) {
-            if (!m.name.equals("<init>") || !m.descriptor.startsWith(PREFIX)) {
+            if (!m.isLike("<init>", PREFIX)) {
                 continue;
             }
             CodeEditor e = new CodeEditor(cf, m);
             if (!callsSuper(e)) {
                 continue;
             }
-            int n = beforeEach(e, Op.RETURN, new FragmentFactory() {
+            int n = ClassRewrite.beforeEach(e, Op.RETURN, new ClassRewrite.FragmentFactory() {
                 @Override
                 public Bytecode create(CodeEditor editor) {
                     return fixUp(editor.bytecode());
                 }
             });
-            expectSome(problems, "<init>" + m.descriptor, "return", n);
+            ClassRewrite.expectSome(problems, "<init>" + m.descriptor(), "return", n);
             edited.add(e);
         }
-        expect(problems, "HttpRequestImpl", "redirect constructor calling super()", edited.size(), 1);
+        ClassRewrite.expect(problems, "HttpRequestImpl", "redirect constructor calling super()", edited.size(), 1);
         if (problems.isEmpty()) {
             for (CodeEditor e : edited) {
                 e.apply();

@@ -14,21 +14,21 @@ import java.util.List;
  * thread, the only place where the application frame of an HttpClient call is on the stack (the
  * hops run on the client's executor). The bridge is told which request started there.
  */
-final class JdkMultiExchangeRewrite extends ClassRewrite {
+final class JdkMultiExchangeRewrite implements ClassRewrite {
     static final String NAME = "jdk/internal/net/http/MultiExchange";
     private static final String REQUEST = "Ljdk/internal/net/http/HttpRequestImpl;";
 
     @Override
-    void edit(ClassFile cf, List<String> problems) throws ClassFileException {
-        requireFields(problems, cf.fields(), "request", REQUEST);
+    public void edit(ClassFile cf, List<String> problems) throws ClassFileException {
+        ClassRewrite.requireFields(problems, cf, "request", REQUEST);
         List<CodeEditor> edited = new ArrayList<CodeEditor>();
         int returns = 0;
         for (ClassFile.Method m : cf.methods()) {
-            if (!m.name.equals("<init>")) {
+            if (!m.isLike("<init>", "(")) {
                 continue;
             }
             CodeEditor e = new CodeEditor(cf, m);
-            returns += beforeEach(e, Op.RETURN, new FragmentFactory() {
+            returns += ClassRewrite.beforeEach(e, Op.RETURN, new ClassRewrite.FragmentFactory() {
                 @Override
                 public Bytecode create(CodeEditor editor) {
                     return editor.bytecode().aload(0).getField(NAME, "request", REQUEST)
@@ -37,7 +37,7 @@ final class JdkMultiExchangeRewrite extends ClassRewrite {
             });
             edited.add(e);
         }
-        expectSome(problems, "MultiExchange.<init>", "return", returns);
+        ClassRewrite.expectSome(problems, "MultiExchange.<init>", "return", returns);
         if (problems.isEmpty()) {
             for (CodeEditor e : edited) {
                 e.apply();

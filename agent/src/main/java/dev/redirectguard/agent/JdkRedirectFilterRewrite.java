@@ -15,15 +15,15 @@ import java.util.List;
  * Redirect.ALWAYS). canRedirect compares the filter's {@code uri} with its argument in 11, 17 and
  * 25, and takes both URIs as arguments in 21.
  */
-final class JdkRedirectFilterRewrite extends ClassRewrite {
+final class JdkRedirectFilterRewrite implements ClassRewrite {
     static final String NAME = "jdk/internal/net/http/RedirectFilter";
     private static final int ACC_STATIC = 0x0008;
 
     @Override
-    void edit(ClassFile cf, List<String> problems) throws ClassFileException {
-        ClassFile.Method redirected = method(cf, "redirectedMethod", "(ILjava/lang/String;)Ljava/lang/String;");
-        ClassFile.Method canOne = method(cf, "canRedirect", "(Ljava/net/URI;)Z");
-        ClassFile.Method canThree = method(cf, "canRedirect",
+    public void edit(ClassFile cf, List<String> problems) throws ClassFileException {
+        ClassFile.Method redirected = ClassRewrite.method(cf, "redirectedMethod", "(ILjava/lang/String;)Ljava/lang/String;");
+        ClassFile.Method canOne = ClassRewrite.method(cf, "canRedirect", "(Ljava/net/URI;)Z");
+        ClassFile.Method canThree = ClassRewrite.method(cf, "canRedirect",
                 "(Ljava/net/URI;Ljava/net/URI;Ljava/net/http/HttpClient$Redirect;)Z");
         ClassFile.Method can = canOne != null ? canOne : canThree;
         if (redirected == null || (redirected.access & ACC_STATIC) == 0 || can == null
@@ -32,20 +32,20 @@ final class JdkRedirectFilterRewrite extends ClassRewrite {
             return;
         }
         if (canOne != null) {
-            requireFields(problems, cf.fields(), "uri", "Ljava/net/URI;");
+            ClassRewrite.requireFields(problems, cf, "uri", "Ljava/net/URI;");
         }
         CodeEditor methodEditor = new CodeEditor(cf, redirected);
-        int n = beforeEach(methodEditor, Op.ARETURN, new FragmentFactory() {
+        int n = ClassRewrite.beforeEach(methodEditor, Op.ARETURN, new ClassRewrite.FragmentFactory() {
             @Override
             public Bytecode create(CodeEditor e) {
                 return e.bytecode().iload(0).aload(1).invokeStatic(BRIDGE, "hcRedirectedMethod",
                         "(Ljava/lang/String;ILjava/lang/String;)Ljava/lang/String;");
             }
         });
-        expectSome(problems, "redirectedMethod", "areturn", n);
+        ClassRewrite.expectSome(problems, "redirectedMethod", "areturn", n);
         final boolean uriField = canOne != null;
         CodeEditor canEditor = new CodeEditor(cf, can);
-        n = beforeEach(canEditor, Op.IRETURN, new FragmentFactory() {
+        n = ClassRewrite.beforeEach(canEditor, Op.IRETURN, new ClassRewrite.FragmentFactory() {
             @Override
             public Bytecode create(CodeEditor e) {
                 Bytecode b = e.bytecode();
@@ -57,7 +57,7 @@ final class JdkRedirectFilterRewrite extends ClassRewrite {
                 return b.invokeStatic(BRIDGE, "hcCanRedirect", "(ZLjava/net/URI;Ljava/net/URI;)Z");
             }
         });
-        expectSome(problems, "canRedirect", "ireturn", n);
+        ClassRewrite.expectSome(problems, "canRedirect", "ireturn", n);
         if (problems.isEmpty()) {
             methodEditor.apply();
             canEditor.apply();

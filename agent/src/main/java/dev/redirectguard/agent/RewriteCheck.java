@@ -1,5 +1,6 @@
 package dev.redirectguard.agent;
 
+import dev.redirectguard.classfile.ClassFileException;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.MethodNode;
@@ -61,17 +62,19 @@ final class RewriteCheck {
         if (original == null) {
             return new Outcome(internalName, false, null, null);
         }
-        ClassRewrite.Result result = ClassRewrite.forClass(internalName).rewrite(original);
-        if (result.bytes == null) {
-            return new Outcome(internalName, true, result.refusal, null);
+        byte[] rewritten;
+        try {
+            rewritten = Rewrites.rewrite(internalName, original);
+        } catch (ClassFileException e) {
+            return new Outcome(internalName, true, e.getMessage(), null);
         }
-        return new Outcome(internalName, true, null, verify(result.bytes));
+        return new Outcome(internalName, true, null, verify(rewritten));
     }
 
     /** Every target class of the running JDK, read from its runtime image. */
     static List<Outcome> checkRunningJdk() throws IOException {
         List<Outcome> outcomes = new ArrayList<Outcome>();
-        for (String name : ClassRewrite.TARGETS) {
+        for (String name : Rewrites.TARGETS) {
             outcomes.add(check(name, read(name)));
         }
         return outcomes;

@@ -26,18 +26,18 @@ import java.util.List;
  * </ol>
  * Method advice could not reach 1 to 3: they are conditions in the middle of the methods.
  */
-final class SunHttpUrlConnectionRewrite extends ClassRewrite {
+final class SunHttpUrlConnectionRewrite implements ClassRewrite {
     static final String NAME = "sun/net/www/protocol/http/HttpURLConnection";
     private static final String SUPER = "java/net/HttpURLConnection";
     private static final String MESSAGE_HEADER = "Lsun/net/www/MessageHeader;";
     private static final String POSTER = "Lsun/net/www/http/PosterOutputStream;";
 
     @Override
-    void edit(ClassFile cf, List<String> problems) throws ClassFileException {
-        requireFields(problems, cf.fields(), "requests", MESSAGE_HEADER, "userHeaders", MESSAGE_HEADER, "poster",
+    public void edit(ClassFile cf, List<String> problems) throws ClassFileException {
+        ClassRewrite.requireFields(problems, cf, "requests", MESSAGE_HEADER, "userHeaders", MESSAGE_HEADER, "poster",
                 POSTER);
-        ClassFile.Method follow = method(cf, "followRedirect", "()Z");
-        ClassFile.Method hop = method(cf, "followRedirect0", "(Ljava/lang/String;ILjava/net/URL;)Z");
+        ClassFile.Method follow = ClassRewrite.method(cf, "followRedirect", "()Z");
+        ClassFile.Method hop = ClassRewrite.method(cf, "followRedirect0", "(Ljava/lang/String;ILjava/net/URL;)Z");
         if (follow == null || hop == null) {
             problems.add("followRedirect()Z and followRedirect0(String,int,URL)Z both needed");
             return;
@@ -57,7 +57,7 @@ final class SunHttpUrlConnectionRewrite extends ClassRewrite {
                 gates++;
             }
         }
-        expect(problems, "followRedirect", "sipush 307; if_icmpgt", gates, 1);
+        ClassRewrite.expect(problems, "followRedirect", "sipush 307; if_icmpgt", gates, 1);
         if (problems.isEmpty()) {
             e.apply();
         }
@@ -103,11 +103,11 @@ final class SunHttpUrlConnectionRewrite extends ClassRewrite {
                 returns++;
             }
         }
-        expect(problems, "followRedirect0", "streaming() call", streaming, 1);
-        expect(problems, "followRedirect0", "method.equals(\"POST\")", post, 1);
-        expect(problems, "followRedirect0", "Boolean.getBoolean(\"http.strictPostRedirect\")", strict, 1);
-        expect(problems, "followRedirect0", "super.setRequestMethod(String)", setGet, 1);
-        expectSome(problems, "followRedirect0", "return true", returns);
+        ClassRewrite.expect(problems, "followRedirect0", "streaming() call", streaming, 1);
+        ClassRewrite.expect(problems, "followRedirect0", "method.equals(\"POST\")", post, 1);
+        ClassRewrite.expect(problems, "followRedirect0", "Boolean.getBoolean(\"http.strictPostRedirect\")", strict, 1);
+        ClassRewrite.expect(problems, "followRedirect0", "super.setRequestMethod(String)", setGet, 1);
+        ClassRewrite.expectSome(problems, "followRedirect0", "return true", returns);
         if (problems.isEmpty()) {
             e.apply();
         }

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,20 +29,37 @@ public final class ClassFile {
     static final int NAME_AND_TYPE = 12;
 
     /** A method and where its Code attribute sits in the original bytes. */
-    public static final class Method {
+    public final class Method {
         public final int access;
-        public final String name;
-        public final String descriptor;
+        private final int nameIndex;
+        private final int descriptorIndex;
         final int codeStart; // offset of the Code attribute's name index
         final int codeEnd;   // offset just past it
         byte[] newCode;      // the whole replacement attribute, set by CodeEditor
 
-        Method(int access, String name, String descriptor, int codeStart, int codeEnd) {
+        Method(int access, int nameIndex, int descriptorIndex, int codeStart, int codeEnd) {
             this.access = access;
-            this.name = name;
-            this.descriptor = descriptor;
+            this.nameIndex = nameIndex;
+            this.descriptorIndex = descriptorIndex;
             this.codeStart = codeStart;
             this.codeEnd = codeEnd;
+        }
+
+        public String name() {
+            return utf8(nameIndex);
+        }
+
+        public String descriptor() {
+            return utf8(descriptorIndex);
+        }
+
+        /** Compares without decoding: most methods of a class are only ever compared. */
+        public boolean is(String name, String descriptor) {
+            return utf8Equals(nameIndex, name, false) && utf8Equals(descriptorIndex, descriptor, false);
+        }
+
+        public boolean isLike(String name, String descriptorPrefix) {
+            return utf8Equals(nameIndex, name, false) && utf8Equals(descriptorIndex, descriptorPrefix, true);
         }
 
         public boolean hasCode() {
@@ -55,7 +71,7 @@ public final class ClassFile {
     private final int[] offsets; // constant pool entry offsets, by index
     private final int poolEnd;
     private final List<Method> methods = new ArrayList<Method>();
-    private final Map<String, String> fields = new LinkedHashMap<String, String>();
+    private final List<int[]> fields = new ArrayList<int[]>(); // name and descriptor indexes
     private final ByteArrayOutputStream added = new ByteArrayOutputStream();
     private int poolCount;
     private final Map<String, Integer> addedEntries = new HashMap<String, Integer>();
@@ -88,22 +104,22 @@ public final class ClassFile {
             int fieldCount = u2(p);
             p += 2;
             for (int i = 0; i < fieldCount; i++) {
-                fields.put(utf8(u2(p + 2)), utf8(u2(p + 4)));
+                fields.add(new int[] {u2(p + 2), u2(p + 4)});
                 p = skipAttributes(p + 6);
             }
             int methodCount = u2(p);
             p += 2;
             for (int i = 0; i < methodCount; i++) {
                 int access = u2(p);
-                String name = utf8(u2(p + 2));
-                String descriptor = utf8(u2(p + 4));
+                int name = u2(p + 2);
+                int descriptor = u2(p + 4);
                 int count = u2(p + 6);
                 int a = p + 8;
                 int codeStart = -1;
                 int codeEnd = -1;
                 for (int j = 0; j < count; j++) {
                     int end = a + 6 + (int) u4(a + 2);
-                    if (utf8(u2(a)).equals("Code")) {
+                    if (utf8Equals(u2(a), "Code", false)) {
                         codeStart = a;
                         codeEnd = end;
                     }
@@ -130,9 +146,13 @@ public final class ClassFile {
         return Collections.unmodifiableList(methods);
     }
 
-    /** Field name to descriptor. */
-    public Map<String, String> fields() {
-        return Collections.unmodifiableMap(fields);
+    public boolean hasField(String name, String descriptor) {
+        for (int[] f : fields) {
+            if (utf8Equals(f[0], name, false) && utf8Equals(f[1], descriptor, false)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---- reading ----
@@ -176,6 +196,21 @@ public final class ClassFile {
             }
         }
         return new String(chars, 0, n);
+    }
+
+    /** Whether a Utf8 constant is this ASCII text (or starts with it). */
+    boolean utf8Equals(int index, String text, boolean prefix) {
+        int p = offsets[index];
+        int length = u2(p + 1);
+        if (length < text.length() || (!prefix && length != text.length())) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (bytes[p + 3 + i] != text.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The string value of a CONSTANT_String, or null for any other constant. */

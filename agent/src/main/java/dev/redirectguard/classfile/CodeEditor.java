@@ -72,7 +72,7 @@ public final class CodeEditor {
 
     public CodeEditor(ClassFile cf, ClassFile.Method method) throws ClassFileException {
         if (!method.hasCode()) {
-            throw new ClassFileException(method.name + " has no code");
+            throw new ClassFileException(method.name() + " has no code");
         }
         this.cf = cf;
         this.method = method;
@@ -86,9 +86,9 @@ public final class CodeEditor {
         int p = 0;
         while (p < codeLength) {
             int op = code(p);
-            int length = Op.length(op, p, this);
+            int length = length(op, p, this);
             if (length <= 0) {
-                throw new ClassFileException(method.name + ": unknown opcode " + op + " at " + p);
+                throw new ClassFileException(method.name() + ": unknown opcode " + op + " at " + p);
             }
             insnAt[p] = insns.size();
             insns.add(new Insn(insns.size(), p, op, length));
@@ -124,14 +124,14 @@ public final class CodeEditor {
     public void insertAfter(Insn insn, Bytecode code) throws ClassFileException {
         Insn next = insn.next();
         if (next == null) {
-            throw new ClassFileException(method.name + ": nothing follows offset " + insn.offset);
+            throw new ClassFileException(method.name() + ": nothing follows offset " + insn.offset);
         }
         insertBefore(next, code);
     }
 
     /** Replaces one instruction that is not a branch or switch. */
     public void replace(Insn insn, Bytecode code) throws ClassFileException {
-        if (Op.isBranch(insn.opcode) || insn.opcode == Op.TABLESWITCH || insn.opcode == Op.LOOKUPSWITCH) {
+        if (isBranch(insn.opcode) || insn.opcode == Op.TABLESWITCH || insn.opcode == Op.LOOKUPSWITCH) {
             throw new ClassFileException("cannot replace a branch");
         }
         replacement[insn.index] = code.toBytes();
@@ -162,7 +162,7 @@ public final class CodeEditor {
         start[n] = pos;
         int newLength = pos;
         if (newLength > 65535) {
-            throw new ClassFileException(method.name + ": code too large");
+            throw new ClassFileException(method.name() + ": code too large");
         }
         ByteArrayOutputStream code = new ByteArrayOutputStream(newLength);
         for (int i = 0; i < n; i++) {
@@ -172,7 +172,7 @@ public final class CodeEditor {
             }
             if (replacement[i] != null) {
                 code.write(replacement[i], 0, replacement[i].length);
-            } else if (Op.isBranch(insn.opcode)) {
+            } else if (isBranch(insn.opcode)) {
                 boolean wide = insn.opcode == Op.GOTO_W || insn.opcode == Op.JSR_W;
                 int target = insn.offset + (wide ? codeS4(insn.offset + 1) : (short) cf.u2(codeStart + insn.offset + 1));
                 int delta = start[index(target)] - at[i];
@@ -181,7 +181,7 @@ public final class CodeEditor {
                     writeS4(code, delta);
                 } else {
                     if (delta < Short.MIN_VALUE || delta > Short.MAX_VALUE) {
-                        throw new ClassFileException(method.name + ": branch at " + insn.offset + " out of range");
+                        throw new ClassFileException(method.name() + ": branch at " + insn.offset + " out of range");
                     }
                     code.write(delta >>> 8);
                     code.write(delta);
@@ -215,7 +215,7 @@ public final class CodeEditor {
         }
         byte[] newCode = code.toByteArray();
         if (newCode.length != newLength) {
-            throw new IllegalStateException("layout mismatch in " + method.name);
+            throw new IllegalStateException("layout mismatch in " + method.name());
         }
 
         // Exception table and code attributes follow the bytecode.
@@ -255,7 +255,7 @@ public final class CodeEditor {
                     putU2(body, 4 + 10 * e, start[index(to)] - start[index(from)]);
                 }
             } else {
-                throw new ClassFileException(method.name + ": code attribute " + name + " not supported");
+                throw new ClassFileException(method.name() + ": code attribute " + name + " not supported");
             }
             writeU2(tail, nameIndex);
             writeS4(tail, body.length);
@@ -281,7 +281,7 @@ public final class CodeEditor {
             return insns.size();
         }
         if (offset < 0 || offset > codeLength || insnAt[offset] < 0) {
-            throw new ClassFileException(method.name + ": offset " + offset + " is not an instruction");
+            throw new ClassFileException(method.name() + ": offset " + offset + " is not an instruction");
         }
         return insnAt[offset];
     }
@@ -302,7 +302,7 @@ public final class CodeEditor {
             } else if (type < 128) {
                 delta = type - 64;
             } else if (type < 247) {
-                throw new ClassFileException(method.name + ": reserved frame type " + type);
+                throw new ClassFileException(method.name() + ": reserved frame type " + type);
             } else {
                 delta = cf.u2(p);
                 p += 2;
@@ -396,5 +396,48 @@ public final class CodeEditor {
         out.write(v >>> 16);
         out.write(v >>> 8);
         out.write(v);
+    }
+
+    private static boolean isBranch(int op) {
+        return (op >= 0x99 && op <= 0xa8) || op == 0xc6 || op == 0xc7 || op == Op.GOTO_W || op == Op.JSR_W;
+    }
+
+    /** Length of the instruction at {@code p}, or -1 for an unknown opcode. */
+    private static int length(int op, int p, CodeEditor code) {
+        if (op <= 0x0f) return 1;                       // nop .. dconst_1
+        if (op == 0x10) return 2;                       // bipush
+        if (op == Op.SIPUSH) return 3;
+        if (op == Op.LDC) return 2;
+        if (op == Op.LDC_W || op == 0x14) return 3;        // ldc_w, ldc2_w
+        if (op >= 0x15 && op <= 0x19) return 2;         // iload .. aload
+        if (op >= 0x1a && op <= 0x35) return 1;         // xload_n, xaload
+        if (op >= 0x36 && op <= 0x3a) return 2;         // istore .. astore
+        if (op >= 0x3b && op <= 0x83) return 1;         // xstore_n .. lxor
+        if (op == Op.IINC) return 3;
+        if (op >= 0x85 && op <= 0x98) return 1;         // conversions, compares
+        if (op >= 0x99 && op <= 0xa8) return 3;         // if*, goto, jsr
+        if (op == 0xa9) return 2;                       // ret
+        if (op == Op.TABLESWITCH) {
+            int base = p + 1 + (3 - (p % 4));
+            return base - p + 12 + 4 * (code.codeS4(base + 8) - code.codeS4(base + 4) + 1);
+        }
+        if (op == Op.LOOKUPSWITCH) {
+            int base = p + 1 + (3 - (p % 4));
+            return base - p + 8 + 8 * code.codeS4(base + 4);
+        }
+        if (op >= 0xac && op <= 0xb1) return 1;         // returns
+        if (op >= 0xb2 && op <= 0xb8) return 3;         // fields, invokevirtual/special/static
+        if (op == 0xb9 || op == 0xba) return 5;         // invokeinterface, invokedynamic
+        if (op == 0xbb) return 3;                       // new
+        if (op == 0xbc) return 2;                       // newarray
+        if (op == 0xbd) return 3;                       // anewarray
+        if (op >= 0xbe && op <= 0xbf) return 1;         // arraylength, athrow
+        if (op == Op.CHECKCAST || op == 0xc1) return 3;    // checkcast, instanceof
+        if (op == 0xc2 || op == 0xc3) return 1;         // monitorenter/exit
+        if (op == Op.WIDE) return code.code(p + 1) == Op.IINC ? 6 : 4;
+        if (op == 0xc5) return 4;                       // multianewarray
+        if (op == 0xc6 || op == 0xc7) return 3;         // ifnull, ifnonnull
+        if (op == Op.GOTO_W || op == Op.JSR_W) return 5;
+        return -1;
     }
 }

@@ -2,8 +2,6 @@ package dev.redirectguard.config;
 
 import dev.redirectguard.rules.RedirectPolicy.LegacyPostRedirect;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,22 +19,14 @@ public final class SettingsParser {
     public static final String ENV_PREFIX = "REDIRECTGUARD_";
     static final String[] KEYS = {"mode", "log", "legacyPostRedirect", "stripOnCrossOrigin"};
 
-    /** The settings and the problems found on the way (empty when all was well). */
-    public static final class Result {
-        public final Settings settings;
-        public final List<String> errors;
-
-        Result(Settings settings, List<String> errors) {
-            this.settings = settings;
-            this.errors = Collections.unmodifiableList(errors);
-        }
-    }
-
     private SettingsParser() {
     }
 
-    public static Result parse(String agentArgs, Properties systemProperties, Map<String, String> env) {
-        List<String> errors = new ArrayList<String>();
+    /**
+     * @param errors receives one line per problem found (nothing when all was well)
+     */
+    public static Settings parse(String agentArgs, Properties systemProperties, Map<String, String> env,
+                                 List<String> errors) {
         Map<String, String> values = new LinkedHashMap<String, String>();
         Map<String, String> origin = new LinkedHashMap<String, String>();
         // Lowest precedence first, so later sources overwrite.
@@ -122,7 +112,7 @@ public final class SettingsParser {
         if (!errors.isEmpty() && enforceAsked) {
             mode = Mode.AUDIT;
         }
-        return new Result(new Settings(mode, log, legacy, strip), errors);
+        return new Settings(mode, log, legacy, strip);
     }
 
     /** Keys are matched without regard to case, so REDIRECTGUARD_LEGACYPOSTREDIRECT works. */

@@ -53,7 +53,7 @@ class JdkRewritesTest {
     }
 
     private static void checkJdk(String version, Path home) throws Exception {
-        for (String name : ClassRewrite.TARGETS) {
+        for (String name : Rewrites.TARGETS) {
             byte[] original = read(home, name);
             boolean httpClient = !name.startsWith("sun/");
             if (version.equals("8")) {

@@ -3,6 +3,8 @@ package dev.redirectguard.config;
 import dev.redirectguard.rules.RedirectPolicy;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -11,6 +13,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SettingsParserTest {
+    /** The parse result with its error lines, as the agent sees them. */
+    record Result(Settings settings, List<String> errors) {
+    }
+
+    private static Result parse(String args, Properties sys, Map<String, String> env) {
+        List<String> errors = new ArrayList<>();
+        Settings s = SettingsParser.parse(args, sys, env, errors);
+        return new Result(s, errors);
+    }
+
     private static Properties props(String... kv) {
         Properties p = new Properties();
         for (int i = 0; i < kv.length; i += 2) {
@@ -21,12 +33,12 @@ class SettingsParserTest {
 
     @Test
     void defaults() {
-        SettingsParser.Result r = SettingsParser.parse(null, props(), Map.of());
-        assertTrue(r.errors.isEmpty());
-        assertEquals(Mode.AUDIT, r.settings.mode());
-        assertEquals("stderr", r.settings.log());
-        assertEquals(RedirectPolicy.LegacyPostRedirect.GET, r.settings.policy().legacyPostRedirect());
-        assertEquals(Set.of("authorization", "cookie"), r.settings.policy().stripOnCrossOrigin());
+        Result r = parse(null, props(), Map.of());
+        assertTrue(r.errors().isEmpty());
+        assertEquals(Mode.AUDIT, r.settings().mode());
+        assertEquals("stderr", r.settings().log());
+        assertEquals(RedirectPolicy.LegacyPostRedirect.GET, r.settings().policy().legacyPostRedirect());
+        assertEquals(Set.of("authorization", "cookie"), r.settings().policy().stripOnCrossOrigin());
     }
 
     @Test
@@ -34,54 +46,54 @@ class SettingsParserTest {
         Map<String, String> env = Map.of("REDIRECTGUARD_MODE", "off", "REDIRECTGUARD_LOG", "stdout",
                 "REDIRECTGUARD_LEGACYPOSTREDIRECT", "preserve");
         Properties sys = props("redirectguard.mode", "audit", "redirectguard.log", "/tmp/x.jsonl");
-        SettingsParser.Result r = SettingsParser.parse("mode=enforce", sys, env);
-        assertTrue(r.errors.isEmpty(), r.errors.toString());
-        assertEquals(Mode.ENFORCE, r.settings.mode());
-        assertEquals("/tmp/x.jsonl", r.settings.log());
-        assertEquals(RedirectPolicy.LegacyPostRedirect.PRESERVE, r.settings.policy().legacyPostRedirect());
+        Result r = parse("mode=enforce", sys, env);
+        assertTrue(r.errors().isEmpty(), r.errors().toString());
+        assertEquals(Mode.ENFORCE, r.settings().mode());
+        assertEquals("/tmp/x.jsonl", r.settings().log());
+        assertEquals(RedirectPolicy.LegacyPostRedirect.PRESERVE, r.settings().policy().legacyPostRedirect());
     }
 
     @Test
     void stripListUsesSemicolons() {
-        SettingsParser.Result r = SettingsParser.parse("stripOnCrossOrigin=Authorization; Cookie ;X-Api-Key",
+        Result r = parse("stripOnCrossOrigin=Authorization; Cookie ;X-Api-Key",
                 props(), Map.of());
-        assertTrue(r.errors.isEmpty());
-        assertEquals(Set.of("authorization", "cookie", "x-api-key"), r.settings.policy().stripOnCrossOrigin());
-        assertEquals(Set.of(), SettingsParser.parse("stripOnCrossOrigin=", props(), Map.of()).settings.policy()
+        assertTrue(r.errors().isEmpty());
+        assertEquals(Set.of("authorization", "cookie", "x-api-key"), r.settings().policy().stripOnCrossOrigin());
+        assertEquals(Set.of(), parse("stripOnCrossOrigin=", props(), Map.of()).settings().policy()
                 .stripOnCrossOrigin());
     }
 
     @Test
     void badValueFallsBackToAuditAndNamesTheSetting() {
-        SettingsParser.Result r = SettingsParser.parse("mode=enforce,legacyPostRedirect=sometimes", props(), Map.of());
-        assertEquals(Mode.AUDIT, r.settings.mode());
-        assertEquals(1, r.errors.size());
+        Result r = parse("mode=enforce,legacyPostRedirect=sometimes", props(), Map.of());
+        assertEquals(Mode.AUDIT, r.settings().mode());
+        assertEquals(1, r.errors().size());
         assertEquals("agent argument legacyPostRedirect: legacyPostRedirect 'sometimes' is not get or preserve",
-                r.errors.get(0));
+                r.errors().get(0));
     }
 
     @Test
     void unknownKeysAndBadModesAreReportedEach() {
-        SettingsParser.Result r = SettingsParser.parse("mdoe=enforce,mode=strict,verbose", props("redirectguard.x", "1"),
+        Result r = parse("mdoe=enforce,mode=strict,verbose", props("redirectguard.x", "1"),
                 Map.of());
-        assertEquals(Mode.AUDIT, r.settings.mode());
-        assertEquals(4, r.errors.size(), r.errors.toString());
-        assertTrue(r.errors.get(0).startsWith("unknown system property redirectguard.x"));
-        assertTrue(r.errors.get(1).startsWith("unknown agent argument key 'mdoe'"));
-        assertEquals("agent argument 'verbose' has no value (expected key=value)", r.errors.get(2));
-        assertEquals("agent argument mode: mode 'strict' is not off, audit or enforce", r.errors.get(3));
+        assertEquals(Mode.AUDIT, r.settings().mode());
+        assertEquals(4, r.errors().size(), r.errors().toString());
+        assertTrue(r.errors().get(0).startsWith("unknown system property redirectguard.x"));
+        assertTrue(r.errors().get(1).startsWith("unknown agent argument key 'mdoe'"));
+        assertEquals("agent argument 'verbose' has no value (expected key=value)", r.errors().get(2));
+        assertEquals("agent argument mode: mode 'strict' is not off, audit or enforce", r.errors().get(3));
     }
 
     @Test
     void offStaysOffDespiteOtherErrors() {
-        assertEquals(Mode.OFF, SettingsParser.parse("mode=off,log=", props(), Map.of()).settings.mode());
+        assertEquals(Mode.OFF, parse("mode=off,log=", props(), Map.of()).settings().mode());
     }
 
     @Test
     void badHeaderNameIsRefused() {
-        SettingsParser.Result r = SettingsParser.parse("stripOnCrossOrigin=Authorization;X Bad", props(), Map.of());
-        assertEquals(1, r.errors.size());
-        assertEquals(Set.of("authorization", "cookie"), r.settings.policy().stripOnCrossOrigin());
+        Result r = parse("stripOnCrossOrigin=Authorization;X Bad", props(), Map.of());
+        assertEquals(1, r.errors().size());
+        assertEquals(Set.of("authorization", "cookie"), r.settings().policy().stripOnCrossOrigin());
     }
 
     @Test
