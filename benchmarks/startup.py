@@ -5,9 +5,11 @@ Runs each variant once per round, in a shuffled order (interleaved, so drift and
 variants alike), and reports medians. The floor is the same JVM with an empty -javaagent whose
 premain returns at once: the JVM's own cost of any agent.
 
-    python3 benchmarks/startup.py [--rounds 40] [--java /path/to/bin/java]
+    python3 benchmarks/startup.py [--rounds 40] [--java /path/to/bin/java] [--bytebuddy]
 
-Needs agent/target/redirect-guard-agent.jar (mvn -B package) and javac on the PATH.
+Needs agent/target/redirect-guard-agent.jar (mvn -B package) and javac on the PATH. --bytebuddy
+adds the comparison point of the design notes: a plain Byte Buddy AgentBuilder with one no-op
+advice on HttpURLConnection (benchmarks/bytebuddy-baseline, built against byte-buddy from Maven).
 """
 import argparse
 import os
@@ -79,10 +81,33 @@ def build(work, java_home_bin):
     return empty
 
 
+def build_bytebuddy_baseline(work, java_home_bin):
+    """Builds benchmarks/bytebuddy-baseline into one agent jar with Byte Buddy inside."""
+    version = "1.18.17"
+    subprocess.run(["mvn", "-B", "-q", "dependency:get", "-Dartifact=net.bytebuddy:byte-buddy:" + version],
+                   check=True)
+    bb = os.path.expanduser("~/.m2/repository/net/bytebuddy/byte-buddy/%s/byte-buddy-%s.jar" % (version, version))
+    javac = os.path.join(java_home_bin, "javac") if java_home_bin else "javac"
+    jar = os.path.join(java_home_bin, "jar") if java_home_bin else "jar"
+    out = os.path.join(work, "bb")
+    os.makedirs(out)
+    src = os.path.join(HERE, "bytebuddy-baseline")
+    subprocess.run([javac, "-nowarn", "-cp", bb, "-d", out] + [os.path.join(src, f) for f in
+                    ("AdviceAgent.java", "NoOpAdvice.java")], check=True)
+    subprocess.run(["unzip", "-q", "-o", bb, "-x", "META-INF/*", "-d", out], check=True)
+    manifest = os.path.join(work, "bb-manifest.txt")
+    with open(manifest, "w") as f:
+        f.write("Premain-Class: AdviceAgent\nCan-Retransform-Classes: true\n")
+    agent = os.path.join(work, "bytebuddy-advice-agent.jar")
+    subprocess.run([jar, "cfm", agent, manifest, "-C", out, "."], check=True)
+    return agent
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--rounds", type=int, default=40)
     p.add_argument("--java", default="java")
+    p.add_argument("--bytebuddy", action="store_true")
     args = p.parse_args()
     if not os.path.exists(AGENT):
         sys.exit("no agent jar at %s: run mvn -B package first" % AGENT)
@@ -98,6 +123,8 @@ def main():
                 "one redirect": ["OneRequest", base + "/redirect"]}
     agents = {"none": [], "floor": ["-javaagent:" + empty], "audit": ["-javaagent:" + agent],
               "enforce": ["-javaagent:" + agent + "=mode=enforce"]}
+    if args.bytebuddy:
+        agents["bytebuddy"] = ["-javaagent:" + build_bytebuddy_baseline(work, bin_dir)]
     variants = [(prog, ag) for prog in programs for ag in agents]
     times = {v: [] for v in variants}
     for _ in range(3):  # warm the file cache
@@ -112,13 +139,16 @@ def main():
             times[(prog, ag)].append(time.perf_counter() - start)
     version = subprocess.run([args.java, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
     print("%s, %d interleaved rounds, medians in seconds" % (version, args.rounds))
-    print("%-13s %8s %8s %8s %8s %10s %12s" % ("program", "none", "floor", "audit", "enforce", "audit/floor",
-                                               "enforce/floor"))
+    print("%-13s %8s %8s %8s %8s %12s %14s" % ("program", "none", "floor", "audit", "enforce", "audit/floor",
+                                               "enforce/floor") + ("  bytebuddy/floor" if args.bytebuddy else ""))
     for prog in programs:
         med = {ag: statistics.median(times[(prog, ag)]) for ag in agents}
-        print("%-13s %8.3f %8.3f %8.3f %8.3f %10.2fx %11.2fx" % (
+        line = "%-13s %8.3f %8.3f %8.3f %8.3f %11.2fx %13.2fx" % (
             prog, med["none"], med["floor"], med["audit"], med["enforce"], med["audit"] / med["floor"],
-            med["enforce"] / med["floor"]))
+            med["enforce"] / med["floor"])
+        if args.bytebuddy:
+            line += "  %.3f s = %.2fx" % (med["bytebuddy"], med["bytebuddy"] / med["floor"])
+        print(line)
     server.shutdown()
 
 
