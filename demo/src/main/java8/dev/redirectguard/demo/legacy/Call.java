@@ -1,0 +1,6 @@
+package dev.redirectguard.demo.legacy;
+
+/** One HTTP call of the application; answers the status code the caller finally got. */
+interface Call {
+    int send() throws Exception;
+}
