@@ -120,10 +120,10 @@ public final class RedirectRules {
         return b.toString();
     }
 
-    /** Header names only, never values. */
+    /** Header names only, never values; sorted, so that lines compare across JDKs and runs. */
     private static String names(Set<String> lowerCaseNames) {
         StringBuilder b = new StringBuilder();
-        for (String n : lowerCaseNames) {
+        for (String n : new java.util.TreeSet<String>(lowerCaseNames)) {
             b.append(b.length() == 0 ? "" : " ").append(n);
         }
         return b.toString();

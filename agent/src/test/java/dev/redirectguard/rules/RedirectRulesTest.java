@@ -98,6 +98,13 @@ class RedirectRulesTest {
     }
 
     @Test
+    void headerNamesInDetailsAreSortedWhateverTheJdkOrder() {
+        Hop h = new Hop(303, "POST", BodyKind.BUFFERED, A, A2, List.of("X-Custom", "Cookie", "Authorization"));
+        List<Violation> v = RedirectRules.violations(h, NextRequest.follow("GET", false, false, List.of()), GET);
+        assertEquals("caller headers dropped: authorization cookie x-custom", v.get(0).detail());
+    }
+
+    @Test
     void bodyResentWithGetBreaksTheStatusRule() {
         Hop h = hop(302, "POST", BodyKind.BUFFERED, A2);
         List<Violation> v = RedirectRules.violations(h,
