@@ -16,14 +16,26 @@ import java.util.Map;
  * /dev/null, so the cost of writing is the encoder's, not the disk's), then the rule benchmarks,
  * and prints averages with ratios to no agent.
  *
- *     java -jar benchmarks/target/benchmarks.jar [path/to/redirect-guard-agent.jar]
+ *     java -jar benchmarks/target/benchmarks.jar [--quick] [path/to/redirect-guard-agent.jar]
+ *
+ * --quick runs one short iteration of each: a check that the benchmarks work, not a measurement.
  */
 public final class RunBenchmarks {
     private RunBenchmarks() {
     }
 
+    private static boolean quick;
+
     public static void main(String[] args) throws Exception {
-        String agent = new File(args.length > 0 ? args[0] : "agent/target/redirect-guard-agent.jar").getAbsolutePath();
+        String jar = "agent/target/redirect-guard-agent.jar";
+        for (String a : args) {
+            if (a.equals("--quick")) {
+                quick = true;
+            } else {
+                jar = a;
+            }
+        }
+        String agent = new File(jar).getAbsolutePath();
         if (!new File(agent).isFile()) {
             System.err.println("no agent jar at " + agent + ": run mvn -B package first, or pass its path");
             System.exit(2);
@@ -61,8 +73,8 @@ public final class RunBenchmarks {
                 .include(RunBenchmarks.class.getPackageName() + "." + include + "\\.")
                 .mode(org.openjdk.jmh.annotations.Mode.AverageTime)
                 .timeUnit(java.util.concurrent.TimeUnit.MICROSECONDS)
-                .warmupIterations(3).warmupTime(TimeValue.seconds(2))
-                .measurementIterations(5).measurementTime(TimeValue.seconds(2))
+                .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.seconds(quick ? 1 : 2))
+                .measurementIterations(quick ? 1 : 5).measurementTime(TimeValue.seconds(quick ? 1 : 2))
                 .forks(1)
                 .jvmArgsAppend(jvmArgs)
                 .build();
