@@ -14,8 +14,11 @@ import java.util.List;
  * the first redirect class loads. Nothing here may stop the JVM from starting.
  */
 public final class RedirectGuardAgent {
+    /** System property set once the agent is installed; {@code list} reads it over attach. */
+    static final String INSTALLED_PROPERTY = "dev.redirectguard.agent";
     private static GuardState installed;
     private static RedirectGuardTransformer transformer;
+    private static boolean mbeanRegistered;
 
     private RedirectGuardAgent() {
     }
@@ -31,12 +34,21 @@ public final class RedirectGuardAgent {
     private static synchronized void start(String args, final Instrumentation inst, boolean attached) {
         try {
             List<String> errors = new ArrayList<String>();
-            Settings settings = SettingsParser.parse(args, System.getProperties(), System.getenv(), errors);
+            if (installed != null && args != null && !args.trim().isEmpty()) {
+                // Attached again: the keys given replace the live ones, the others stay as they are
+                // (later keys win in the argument syntax, and agent arguments beat everything else).
+                args = installed.settings() + "," + args;
+            }
+            Settings settings = SettingsParser.parse(installed != null && (args == null || args.trim().isEmpty())
+                    ? installed.settings().toString() : args, System.getProperties(), System.getenv(), errors);
             for (String error : errors) {
                 System.err.println("redirect-guard: " + error + "; using the default, mode " + settings.mode().id());
             }
             if (installed != null) {
                 installed.apply(settings); // attached again: new settings, same rewrites
+                if (attached) {
+                    registerMBean(installed, settings.jmxDelaySeconds() == Settings.JMX_OFF ? -1 : 0);
+                }
                 return;
             }
             if (settings.mode() == Mode.OFF) {
@@ -47,8 +59,10 @@ public final class RedirectGuardAgent {
             inst.addTransformer(t, true);
             installed = state;
             transformer = t;
+            System.setProperty(INSTALLED_PROPERTY, "installed");
             if (attached) {
                 retransformLoaded(inst);
+                registerMBean(state, settings.jmxDelaySeconds() == Settings.JMX_OFF ? -1 : 0);
             } else {
                 // At start-up the targets are almost never loaded yet (only an agent ahead of this
                 // one could have loaded them): the rest of the set-up runs beside the JVM's start.
@@ -59,6 +73,37 @@ public final class RedirectGuardAgent {
         } catch (Throwable t) {
             System.err.println("redirect-guard: not installed: " + t);
         }
+    }
+
+    /**
+     * Registers the MBean after {@code delaySeconds} (0: now, on this thread; negative: never).
+     * Called on the prepare thread at start-up, so the platform MBean server (tens of ms, and
+     * the MBeanServerBuilder fixed for good) never slows or precedes the application's start.
+     */
+    static void registerMBean(GuardState state, int delaySeconds) {
+        if (delaySeconds < 0) {
+            return;
+        }
+        try {
+            if (delaySeconds > 0) {
+                Thread.sleep(delaySeconds * 1000L);
+            }
+            synchronized (RedirectGuardAgent.class) {
+                if (mbeanRegistered || installed != state) {
+                    return;
+                }
+                new GuardMBean(state, transformer.outcomes, version()).register();
+                mbeanRegistered = true;
+            }
+        } catch (Throwable e) {
+            System.err.println("redirect-guard: MBean " + RedirectGuardMBean.OBJECT_NAME + " not registered: " + e);
+        }
+    }
+
+    static String version() {
+        Package p = RedirectGuardAgent.class.getPackage();
+        String v = p == null ? null : p.getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 
     /** Targets loaded before the agent (attach, or another agent first) are rewritten now. */

@@ -1,6 +1,7 @@
 package dev.redirectguard.agent;
 
 import dev.redirectguard.classfile.ClassFileException;
+import dev.redirectguard.config.Settings;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -79,6 +80,9 @@ final class RedirectGuardTransformer implements ClassFileTransformer, Runnable {
         } catch (Throwable e) {
             // The transform itself retries and reports on the first HTTP class.
         }
+        // Same thread, later: the MBean (see RedirectGuardAgent.registerMBean).
+        int delay = state.settings().jmxDelaySeconds();
+        RedirectGuardAgent.registerMBean(state, delay == Settings.JMX_OFF ? -1 : delay);
     }
 
     private synchronized void ensureBridge() throws Exception {

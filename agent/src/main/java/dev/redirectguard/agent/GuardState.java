@@ -10,6 +10,8 @@ import dev.redirectguard.log.LogSink;
 final class GuardState {
     private volatile Settings settings;
     private LogSink log;
+    /** Made on first use (a violation, or the MBean), so that start-up loads none of it. */
+    private volatile Counters counters;
 
     GuardState(Settings settings) {
         this.settings = settings;
@@ -26,6 +28,19 @@ final class GuardState {
             log = new LogSink(destination);
         }
         return log;
+    }
+
+    Counters counters() {
+        Counters c = counters;
+        if (c == null) {
+            synchronized (this) {
+                if (counters == null) {
+                    counters = new Counters();
+                }
+                c = counters;
+            }
+        }
+        return c;
     }
 
     void apply(Settings next) {

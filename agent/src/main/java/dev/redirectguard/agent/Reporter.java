@@ -32,11 +32,15 @@ final class Reporter {
         String frame = caller != null ? caller : CallerFrames.firstApplicationFrame(new Throwable().getStackTrace());
         long now = System.currentTimeMillis();
         String thread = Thread.currentThread().getName();
+        Counters counters = state.counters();
         for (Violation v : violations) {
+            counters.count(v.rule(), client, action);
             ViolationRecord r = new ViolationRecord(now, v.rule().id(), client, settings.mode().id(), action,
                     hop.status(), hop.method(), jdk.describe(), expected.describe(), hop.from().toString(),
                     hop.to().toString(), frame, thread, v.detail());
-            state.log().write(JsonLines.encode(r));
+            if (!state.log().write(JsonLines.encode(r))) {
+                counters.droppedLines(1);
+            }
         }
     }
 }

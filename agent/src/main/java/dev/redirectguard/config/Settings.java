@@ -9,23 +9,30 @@ import java.util.LinkedHashSet;
 public final class Settings {
     public static final String DEFAULT_LOG = "stderr";
     public static final String DEFAULT_STRIP = "Authorization;Cookie";
+    /** Seconds after start-up before the MBean is registered; see {@link #jmxDelaySeconds()}. */
+    public static final int DEFAULT_JMX_DELAY = 5;
+    public static final int JMX_OFF = -1;
 
     private final Mode mode;
     private final String log;
     private final RedirectPolicy.LegacyPostRedirect legacy;
     private final String stripText;
+    private final int jmxDelaySeconds;
     /** Derived on first use, so that start-up loads none of the rules. */
     private volatile RedirectPolicy policy;
 
-    public Settings(Mode mode, String log, RedirectPolicy.LegacyPostRedirect legacy, String stripText) {
+    public Settings(Mode mode, String log, RedirectPolicy.LegacyPostRedirect legacy, String stripText,
+                    int jmxDelaySeconds) {
         this.mode = mode;
         this.log = log;
         this.legacy = legacy;
         this.stripText = stripText;
+        this.jmxDelaySeconds = jmxDelaySeconds;
     }
 
     public static Settings defaults() {
-        return new Settings(Mode.AUDIT, DEFAULT_LOG, RedirectPolicy.LegacyPostRedirect.GET, DEFAULT_STRIP);
+        return new Settings(Mode.AUDIT, DEFAULT_LOG, RedirectPolicy.LegacyPostRedirect.GET, DEFAULT_STRIP,
+                DEFAULT_JMX_DELAY);
     }
 
     static String[] splitNames(String text) {
@@ -48,6 +55,15 @@ public final class Settings {
         return log;
     }
 
+    /**
+     * Seconds between start-up and registering the MBean, or {@link #JMX_OFF}. Registering starts
+     * the platform MBean server (tens of ms, and it fixes the MBeanServerBuilder for good), which
+     * must neither slow nor precede the application's own start; attach registers at once.
+     */
+    public int jmxDelaySeconds() {
+        return jmxDelaySeconds;
+    }
+
     public RedirectPolicy policy() {
         RedirectPolicy p = policy;
         if (p == null) {
@@ -58,7 +74,7 @@ public final class Settings {
     }
 
     public Settings withMode(Mode newMode) {
-        return new Settings(newMode, log, legacy, stripText);
+        return new Settings(newMode, log, legacy, stripText, jmxDelaySeconds);
     }
 
     /** key=value list in the agent-argument syntax, for status output. */
@@ -66,6 +82,7 @@ public final class Settings {
     public String toString() {
         return "mode=" + mode.id() + ",log=" + log + ",legacyPostRedirect="
                 + legacy.name().toLowerCase(java.util.Locale.ROOT)
-                + ",stripOnCrossOrigin=" + stripText;
+                + ",stripOnCrossOrigin=" + stripText
+                + ",jmx=" + (jmxDelaySeconds == JMX_OFF ? "off" : String.valueOf(jmxDelaySeconds));
     }
 }

@@ -17,7 +17,7 @@ import java.util.Properties;
 public final class SettingsParser {
     public static final String PROPERTY_PREFIX = "redirectguard.";
     public static final String ENV_PREFIX = "REDIRECTGUARD_";
-    static final String[] KEYS = {"mode", "log", "legacyPostRedirect", "stripOnCrossOrigin"};
+    static final String[] KEYS = {"mode", "log", "legacyPostRedirect", "stripOnCrossOrigin", "jmx"};
 
     private SettingsParser() {
     }
@@ -109,10 +109,29 @@ public final class SettingsParser {
                 strip = v;
             }
         }
+        int jmx = Settings.DEFAULT_JMX_DELAY;
+        if (values.containsKey("jmx")) {
+            String v = values.get("jmx");
+            if ("off".equalsIgnoreCase(v)) {
+                jmx = Settings.JMX_OFF;
+            } else {
+                int seconds = -1;
+                try {
+                    seconds = Integer.parseInt(v);
+                } catch (NumberFormatException e) {
+                    // reported below
+                }
+                if (seconds < 0 || seconds > 3600) {
+                    errors.add(origin.get("jmx") + ": jmx '" + v + "' is not off or a delay of 0 to 3600 seconds");
+                } else {
+                    jmx = seconds;
+                }
+            }
+        }
         if (!errors.isEmpty() && enforceAsked) {
             mode = Mode.AUDIT;
         }
-        return new Settings(mode, log, legacy, strip);
+        return new Settings(mode, log, legacy, strip, jmx);
     }
 
     /** Keys are matched without regard to case, so REDIRECTGUARD_LEGACYPOSTREDIRECT works. */

@@ -26,9 +26,10 @@ public final class LogSink {
         return destination;
     }
 
-    public synchronized void write(String line) {
+    /** @return false when the line was dropped (the destination failed) */
+    public synchronized boolean write(String line) {
         if (failed) {
-            return;
+            return false;
         }
         try {
             if (out == null) {
@@ -36,10 +37,12 @@ public final class LogSink {
             }
             out.write((line + "\n").getBytes(UTF8));
             out.flush();
+            return true;
         } catch (IOException e) {
             failed = true;
             System.err.println("redirect-guard: cannot write the log to " + destination + " (" + e
                     + "); further lines are dropped");
+            return false;
         }
     }
 

@@ -98,7 +98,22 @@ class SettingsParserTest {
 
     @Test
     void settingsPrintInAgentArgumentSyntax() {
-        assertEquals("mode=audit,log=stderr,legacyPostRedirect=get,stripOnCrossOrigin=Authorization;Cookie",
+        assertEquals("mode=audit,log=stderr,legacyPostRedirect=get,stripOnCrossOrigin=Authorization;Cookie,jmx=5",
                 Settings.defaults().toString());
+        assertEquals(Settings.defaults().toString(), parse(null, props(), Map.of()).settings().toString());
+    }
+
+    @Test
+    void jmxIsOffOrADelayInSeconds() {
+        assertEquals(Settings.JMX_OFF, parse("jmx=off", props(), Map.of()).settings().jmxDelaySeconds());
+        assertEquals(0, parse("jmx=0", props(), Map.of()).settings().jmxDelaySeconds());
+        assertEquals(30, parse(null, props("redirectguard.jmx", "30"), Map.of()).settings().jmxDelaySeconds());
+        for (String bad : new String[] {"-1", "soon", "3601", ""}) {
+            Result r = parse("mode=enforce,jmx=" + bad, props(), Map.of());
+            assertEquals(List.of("agent argument jmx: jmx '" + bad + "' is not off or a delay of 0 to 3600 seconds"),
+                    r.errors());
+            assertEquals(Settings.DEFAULT_JMX_DELAY, r.settings().jmxDelaySeconds());
+            assertEquals(Mode.AUDIT, r.settings().mode());
+        }
     }
 }

@@ -1,0 +1,135 @@
+package dev.redirectguard.agent;
+
+import dev.redirectguard.config.Mode;
+import dev.redirectguard.rules.Rule;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import javax.management.MBeanServer;
+import javax.management.NotCompliantMBeanException;
+import javax.management.ObjectName;
+import javax.management.StandardMBean;
+import javax.management.openmbean.CompositeDataSupport;
+import javax.management.openmbean.CompositeType;
+import javax.management.openmbean.OpenDataException;
+import javax.management.openmbean.OpenType;
+import javax.management.openmbean.SimpleType;
+import javax.management.openmbean.TabularData;
+import javax.management.openmbean.TabularDataSupport;
+import javax.management.openmbean.TabularType;
+
+/**
+ * The MBean behind {@link RedirectGuardMBean}. Loaded only when it is registered (seconds after
+ * start-up, or on attach), never on the start-up path: the platform MBean server costs tens of ms.
+ */
+final class GuardMBean implements RedirectGuardMBean {
+    private static final String[] COLUMNS = {"rule", "client", "action", "count"};
+    private static final String[] INDEX = {"rule", "client", "action"};
+
+    private final GuardState state;
+    private final List<String> rewrites;
+    private final String version;
+    private final TabularType tableType;
+    private final CompositeType rowType;
+
+    GuardMBean(GuardState state, List<String> rewrites, String version) throws OpenDataException {
+        this.state = state;
+        this.rewrites = rewrites;
+        this.version = version;
+        rowType = new CompositeType("RedirectGuardCounter", "violations of one rule, client and action",
+                COLUMNS, new String[] {"rule id", "HttpURLConnection or HttpClient", "observed, corrected or refused",
+                    "violations"},
+                new OpenType<?>[] {SimpleType.STRING, SimpleType.STRING, SimpleType.STRING, SimpleType.LONG});
+        tableType = new TabularType("RedirectGuardCounters", "violations per rule, client and action", rowType, INDEX);
+    }
+
+    /**
+     * Registers on the platform MBean server, replacing a bean of an earlier agent copy (a
+     * different class loader), so the name always reaches the live one.
+     */
+    void register() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        ObjectName name = new ObjectName(OBJECT_NAME);
+        if (server.isRegistered(name)) {
+            server.unregisterMBean(name);
+        }
+        server.registerMBean(standard(), name);
+    }
+
+    private StandardMBean standard() throws NotCompliantMBeanException {
+        return new StandardMBean(this, RedirectGuardMBean.class);
+    }
+
+    @Override
+    public String getMode() {
+        return state.settings().mode().id();
+    }
+
+    @Override
+    public void setMode(String text) {
+        Mode mode = text == null ? null : Mode.parse(text);
+        if (mode == null) {
+            throw new IllegalArgumentException("mode '" + text + "' is not off, audit or enforce");
+        }
+        state.apply(state.settings().withMode(mode));
+    }
+
+    @Override
+    public String getSettings() {
+        return state.settings().toString();
+    }
+
+    @Override
+    public String getVersion() {
+        return version;
+    }
+
+    @Override
+    public String[] getRewrites() {
+        return rewrites.toArray(new String[0]);
+    }
+
+    @Override
+    public TabularData getCounters() {
+        Counters counters = state.counters();
+        TabularDataSupport table = new TabularDataSupport(tableType);
+        try {
+            for (Rule rule : Rule.values()) {
+                for (String client : Counters.CLIENTS) {
+                    for (String action : Counters.ACTIONS) {
+                        table.put(new CompositeDataSupport(rowType, COLUMNS,
+                                new Object[] {rule.id(), client, action, counters.get(rule, client, action)}));
+                    }
+                }
+            }
+        } catch (OpenDataException e) {
+            throw new IllegalStateException(e); // the row type is fixed: cannot happen
+        }
+        return table;
+    }
+
+    @Override
+    public long getObserved() {
+        return state.counters().total(Reporter.OBSERVED);
+    }
+
+    @Override
+    public long getCorrected() {
+        return state.counters().total(Reporter.CORRECTED);
+    }
+
+    @Override
+    public long getRefused() {
+        return state.counters().total(Reporter.REFUSED);
+    }
+
+    @Override
+    public long getDroppedLines() {
+        return state.counters().droppedLines();
+    }
+
+    @Override
+    public void resetCounters() {
+        state.counters().reset();
+    }
+}

@@ -1,0 +1,43 @@
+package dev.redirectguard.agent;
+
+import javax.management.openmbean.TabularData;
+
+/**
+ * The operator's switch and counters, as {@code dev.redirectguard:type=RedirectGuard} on the
+ * platform MBean server (jconsole, VisualVM, the Prometheus JMX exporter, the jar's CLI).
+ *
+ * <p>Counters are one table, indexed by rule, client and action with a {@code count} column: the
+ * Prometheus JMX exporter turns a TabularData's index columns into labels, so the default rule
+ * yields one metric family ({@code ..._Counters_count{rule=,client=,action=}}) instead of 42
+ * attribute names to take apart with regular expressions; jconsole shows it as a table. The
+ * per-action totals and dropped lines are plain longs, which every tool graphs as they are.
+ */
+public interface RedirectGuardMBean {
+    String OBJECT_NAME = "dev.redirectguard:type=RedirectGuard";
+
+    /** off, audit or enforce; a change applies from the next redirect hop, nothing is retransformed. */
+    String getMode();
+
+    void setMode(String mode);
+
+    /** The effective settings, in the agent-argument syntax. */
+    String getSettings();
+
+    String getVersion();
+
+    /** What each rewritten JDK class got: "rewritten", or "left untouched" and why. */
+    String[] getRewrites();
+
+    TabularData getCounters();
+
+    long getObserved();
+
+    long getCorrected();
+
+    long getRefused();
+
+    /** Log lines not written (destination failed, rate limit, full queue); the counters still count them. */
+    long getDroppedLines();
+
+    void resetCounters();
+}
