@@ -30,6 +30,12 @@ final class ChildJvm {
     }
 
     Outcome run(JdkMatrix.Jdk jdk, Client client, AgentMode mode, RunFiles files) throws IOException, InterruptedException {
+        return run(jdk, client, mode, files, List.of());
+    }
+
+    /** As above, with options for the runner after its two files (e.g. HcRunner's --version=HTTP_2). */
+    Outcome run(JdkMatrix.Jdk jdk, Client client, AgentMode mode, RunFiles files, List<String> runnerOptions)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(jdk.java().toString());
         // Short-lived JVMs: the C1 compiler alone starts faster.
@@ -46,6 +52,7 @@ final class ChildJvm {
         cmd.add(client.runnerClass);
         cmd.add(files.cases().toString());
         cmd.add(files.results().toString());
+        cmd.addAll(runnerOptions);
 
         long start = System.nanoTime();
         Process p = new ProcessBuilder(cmd)

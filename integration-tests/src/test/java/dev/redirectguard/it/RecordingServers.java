@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -55,6 +56,8 @@ final class RecordingServers implements AutoCloseable {
     private static final Pattern CASE_PATH = Pattern.compile("/c/([^/]+)/(start|target)");
 
     private final Map<Origin, HttpServer> servers = new EnumMap<>(Origin.class);
+    /** Base URLs of origins that another transport serves through {@link #record} (see {@link #recorder()}). */
+    private final Map<Origin, String> attached = new EnumMap<>(Origin.class);
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "recording-server");
         t.setDaemon(true);
@@ -83,7 +86,25 @@ final class RecordingServers implements AutoCloseable {
         return s;
     }
 
+    /**
+     * The recording model without servers of its own: another transport (the HTTP/2 servers) feeds
+     * it through {@link #record} and names its ports with {@link #attach}, so the recordings, the
+     * answers and so Oracle and RunChecks are the same as over the JDK's HTTP/1.1 servers.
+     */
+    static RecordingServers recorder() {
+        return new RecordingServers();
+    }
+
+    /** Says that another transport serves {@code origin} at {@code baseUrl} (scheme://127.0.0.1:port). */
+    void attach(Origin origin, String baseUrl) {
+        attached.put(origin, baseUrl);
+    }
+
     String baseUrl(Origin origin) {
+        String other = attached.get(origin);
+        if (other != null) {
+            return other;
+        }
         return origin.scheme + "://127.0.0.1:" + servers.get(origin).getAddress().getPort();
     }
 
@@ -116,29 +137,52 @@ final class RecordingServers implements AutoCloseable {
                 .sorted().toList();
     }
 
+    /** How to answer one request: status, Location (null: none), Content-Type (null: none) and body. */
+    record Reply(int status, String location, String contentType, byte[] body) {
+    }
+
+    /**
+     * Records a request (its body read fully) under its path and says how to answer it: the case's
+     * redirect status and Location for {@code /c/<id>/start}, 200 {@code ok:<id>} for its target
+     * (no body for HEAD), 404 for a path of no case.
+     *
+     * @param headers all values of a request header by name, ignoring case; null or empty when absent
+     */
+    Reply record(Origin origin, String method, String path, byte[] body, Function<String, List<String>> headers) {
+        receivedByPath.computeIfAbsent(path, p -> new CopyOnWriteArrayList<>()).add(new RecordedRequest(
+                origin, method, new String(body, StandardCharsets.ISO_8859_1),
+                header(headers, "Content-Type"), header(headers, "Authorization"), header(headers, "Cookie"),
+                header(headers, "X-Custom")));
+
+        Matcher m = CASE_PATH.matcher(path);
+        RedirectCase c = m.matches() ? casesById.get(m.group(1)) : null;
+        if (c == null) {
+            return new Reply(404, null, null, new byte[0]);
+        } else if (m.group(2).equals("start")) {
+            return new Reply(c.status(), targetUrl(c), null, new byte[0]);
+        } else if (method.equals("HEAD")) {
+            return new Reply(200, null, null, new byte[0]);
+        } else {
+            return new Reply(200, null, "text/plain; charset=utf-8",
+                    ChildCase.targetBody(c.id()).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
     private void handle(Origin origin, HttpExchange exchange) {
         try {
-            byte[] body = exchange.getRequestBody().readAllBytes();
             Headers h = exchange.getRequestHeaders();
-            String path = exchange.getRequestURI().getPath();
-            receivedByPath.computeIfAbsent(path, p -> new CopyOnWriteArrayList<>()).add(new RecordedRequest(
-                    origin, exchange.getRequestMethod(), new String(body, StandardCharsets.ISO_8859_1),
-                    header(h, "Content-Type"), header(h, "Authorization"), header(h, "Cookie"), header(h, "X-Custom")));
-
-            Matcher m = CASE_PATH.matcher(path);
-            RedirectCase c = m.matches() ? casesById.get(m.group(1)) : null;
-            if (c == null) {
-                exchange.sendResponseHeaders(404, -1);
-            } else if (m.group(2).equals("start")) {
-                exchange.getResponseHeaders().set("Location", targetUrl(c));
-                exchange.sendResponseHeaders(c.status(), -1); // -1: Content-Length 0
-            } else if (exchange.getRequestMethod().equals("HEAD")) {
-                exchange.sendResponseHeaders(200, -1);
-            } else {
-                byte[] ok = ChildCase.targetBody(c.id()).getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-                exchange.sendResponseHeaders(200, ok.length);
-                exchange.getResponseBody().write(ok);
+            Reply reply = record(origin, exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                    exchange.getRequestBody().readAllBytes(), h::get);
+            if (reply.location() != null) {
+                exchange.getResponseHeaders().set("Location", reply.location());
+            }
+            if (reply.contentType() != null) {
+                exchange.getResponseHeaders().set("Content-Type", reply.contentType());
+            }
+            // -1: Content-Length 0 (the redirects, HEAD and 404 have no body)
+            exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
+            if (reply.body().length > 0) {
+                exchange.getResponseBody().write(reply.body());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -148,9 +192,9 @@ final class RecordingServers implements AutoCloseable {
     }
 
     /** All values of a header joined as they would be on one line, or null when absent. */
-    private static String header(Headers h, String name) {
-        List<String> values = h.get(name);
-        return values == null ? null : String.join(", ", values);
+    private static String header(Function<String, List<String>> headers, String name) {
+        List<String> values = headers.apply(name);
+        return values == null || values.isEmpty() ? null : String.join(", ", values);
     }
 
     @Override

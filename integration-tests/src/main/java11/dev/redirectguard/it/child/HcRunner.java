@@ -16,26 +16,45 @@ import java.util.concurrent.CompletionException;
 
 /**
  * Child program: sends each case of the case file with java.net.http.HttpClient
- * ({@code Redirect.NORMAL}, HTTP/1.1), by {@code send} or {@code sendAsync(..).join()} as the
- * case says, and writes what the caller saw. One client for all cases, sequential.
+ * ({@code Redirect.NORMAL}, HTTP/1.1 unless told otherwise), by {@code send} or
+ * {@code sendAsync(..).join()} as the case says, and writes what the caller saw, with the
+ * protocol version of the final response. One client for all cases, sequential.
  *
- * <p>Usage: {@code HcRunner <cases.tsv> <results.jsonl>}
+ * <p>Usage: {@code HcRunner <cases.tsv> <results.jsonl> [--version=HTTP_1_1|HTTP_2] [--client-per-case]}
+ * <br>{@code --version}: the client's {@code HttpClient.Version} (default HTTP_1_1).
+ * <br>{@code --client-per-case}: a new client (so new connections) for each case, e.g. so every
+ * case over cleartext HTTP/2 starts with the client's h2c upgrade attempt.
  */
 public final class HcRunner {
     static final String CLIENT = "HttpClient";
 
     public static void main(String[] args) throws IOException {
         List<ChildCase> cases = ChildCase.readAll(new File(args[0]));
-        HttpClient client = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10))
-                .build();
-        try (ResultWriter out = new ResultWriter(new File(args[1]))) {
-            for (ChildCase c : cases) {
-                out.write(run(client, c));
+        HttpClient.Version version = HttpClient.Version.HTTP_1_1;
+        boolean clientPerCase = false;
+        for (int i = 2; i < args.length; i++) {
+            if (args[i].startsWith("--version=")) {
+                version = HttpClient.Version.valueOf(args[i].substring("--version=".length()));
+            } else if (args[i].equals("--client-per-case")) {
+                clientPerCase = true;
+            } else {
+                throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
+        HttpClient client = clientPerCase ? null : newClient(version);
+        try (ResultWriter out = new ResultWriter(new File(args[1]))) {
+            for (ChildCase c : cases) {
+                out.write(run(clientPerCase ? newClient(version) : client, c));
+            }
+        }
+    }
+
+    private static HttpClient newClient(HttpClient.Version version) {
+        return HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .version(version)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
     }
 
     static ResultLine run(HttpClient client, ChildCase c) {
@@ -56,6 +75,7 @@ public final class HcRunner {
             result.put("body", response.body());
             result.put("finalMethod", response.request().method());
             result.put("finalUrl", response.uri().toString());
+            result.put("version", response.version().name());
         } catch (CompletionException e) {
             result.error(e.getCause() != null ? e.getCause() : e);
         } catch (Throwable t) {
