@@ -12,9 +12,12 @@ import dev.redirectguard.rules.Violation;
 
 import java.net.URI;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * Adapts java.net.http's RedirectFilter and HttpRequestImpl to the rules. java.net.http types are
@@ -41,8 +44,8 @@ final class HttpClientHops {
     private final ThreadLocal<MethodStep> methodStep = new ThreadLocal<MethodStep>();
     /** Publisher to use for the request being built on this thread; absent = keep the JDK's. */
     private final ThreadLocal<Object[]> publisherChoice = new ThreadLocal<Object[]>();
-    /** The caller's stack at send time, per request object, carried along the hops. */
-    private final WeakIdentityMap<Object, Throwable> callers = new WeakIdentityMap<Object, Throwable>();
+    /** The caller's frame at send time, per request object, carried along the hops. */
+    private final WeakIdentityMap<Object, String> callers = new WeakIdentityMap<Object, String>();
 
     HttpClientHops(GuardState state, Reporter reporter) {
         this.state = state;
@@ -52,9 +55,32 @@ final class HttpClientHops {
     void exchangeStarted(Object request) {
         if (state.settings().mode() != Mode.OFF) {
             // The hops run on the client's executor: only here is the caller's frame on the stack.
-            callers.put(request, new Throwable());
+            // The walk stops at that frame, a few frames down, however deep the application's stack.
+            String frame = STACK.walk(FIRST_APPLICATION_FRAME);
+            if (frame != null) {
+                callers.put(request, frame);
+            }
         }
     }
+
+    private static final StackWalker STACK = StackWalker.getInstance();
+
+    /** No lambda: the first lambda in a JVM costs milliseconds, this costs nothing extra. */
+    private static final Function<Stream<StackWalker.StackFrame>, String> FIRST_APPLICATION_FRAME =
+            new Function<Stream<StackWalker.StackFrame>, String>() {
+                @Override
+                public String apply(Stream<StackWalker.StackFrame> frames) {
+                    Iterator<StackWalker.StackFrame> it = frames.iterator();
+                    while (it.hasNext()) {
+                        StackWalker.StackFrame f = it.next();
+                        if (!CallerFrames.skipped(f.getClassName())) {
+                            return CallerFrames.format(f.getClassName(), f.getMethodName(), f.getFileName(),
+                                    f.getLineNumber());
+                        }
+                    }
+                    return null;
+                }
+            };
 
     String redirectedMethod(String jdkMethod, int status, String method) {
         Settings settings = state.settings();
@@ -95,7 +121,7 @@ final class HttpClientHops {
         if (settings.mode() == Mode.OFF || step == null || !RedirectRules.isRedirect(step.status)) {
             return headers;
         }
-        Throwable caller = callers.get(previousRequest);
+        String frame = callers.get(previousRequest);
         Map<String, List<String>> previous = JavaNetHttp.map(previousHeaders);
         Map<String, List<String>> now = JavaNetHttp.map(headers);
         Hop hop = new Hop(step.status, previousMethod, JavaNetHttp.hasBody(previousPublisher) ? BodyKind.BUFFERED : BodyKind.NONE,
@@ -107,9 +133,8 @@ final class HttpClientHops {
                 now.keySet());
         NextRequest expected = RedirectRules.expected(hop, settings.policy());
         List<Violation> violations = RedirectRules.violations(hop, jdk, settings.policy());
-        String frame = caller != null ? CallerFrames.firstApplicationFrame(caller.getStackTrace()) : null;
-        if (caller != null) {
-            callers.put(request, caller);
+        if (frame != null) {
+            callers.put(request, frame);
         }
         if (settings.mode() == Mode.AUDIT || violations.isEmpty()) {
             reporter.report(CLIENT, settings, hop, jdk, expected, violations, Reporter.OBSERVED, frame);

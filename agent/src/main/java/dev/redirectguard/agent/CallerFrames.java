@@ -1,11 +1,20 @@
 package dev.redirectguard.agent;
 
-/** Finds the application frame that made an HTTP call: the first one outside the JDK and this agent. */
+/**
+ * Finds the application frame that made an HTTP call: the first one outside the JDK, this agent
+ * and the HTTP client libraries that sit on the JDK's clients, so that a call made through
+ * RestTemplate or JAX-WS names the application's code, not the library's.
+ */
 final class CallerFrames {
     private static final String[] SKIPPED = {
-        "java.", "javax.", "jdk.", "sun.", "com.sun.",
+        "java.", "javax.", "jakarta.", "jdk.", "sun.", "com.sun.",
         "dev.redirectguard.agent.", "dev.redirectguard.rules.", "dev.redirectguard.config.",
         "dev.redirectguard.log.", "dev.redirectguard.shaded.",
+        // HTTP client libraries over HttpURLConnection or java.net.http
+        "org.springframework.http.", "org.springframework.web.client.", "org.springframework.ws.",
+        "org.glassfish.jersey.", "com.google.api.client.", "feign.", "retrofit2.", "org.apache.cxf.",
+        "org.jboss.resteasy.", "com.fasterxml.jackson.", "io.micrometer.", "reactor.", "kotlin.",
+        "io.opentelemetry.javaagent.", "net.bytebuddy.",
     };
 
     private CallerFrames() {
@@ -15,14 +24,17 @@ final class CallerFrames {
     static String firstApplicationFrame(StackTraceElement[] stack) {
         for (StackTraceElement e : stack) {
             if (!skipped(e.getClassName())) {
-                return e.getClassName() + "." + e.getMethodName() + "(" + e.getFileName() + ":" + e.getLineNumber()
-                        + ")";
+                return format(e.getClassName(), e.getMethodName(), e.getFileName(), e.getLineNumber());
             }
         }
         return null;
     }
 
-    private static boolean skipped(String className) {
+    static String format(String className, String method, String file, int line) {
+        return className + "." + method + "(" + file + ":" + line + ")";
+    }
+
+    static boolean skipped(String className) {
         for (String prefix : SKIPPED) {
             if (className.startsWith(prefix)) {
                 return true;

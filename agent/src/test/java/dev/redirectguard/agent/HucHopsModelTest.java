@@ -57,4 +57,16 @@ class HucHopsModelTest {
         };
         assertEquals("com.example.Orders.submit(Orders.java:42)", CallerFrames.firstApplicationFrame(stack));
     }
+
+    @Test
+    void callerFrameSkipsHttpLibraries() {
+        StackTraceElement[] stack = {
+            new StackTraceElement("sun.net.www.protocol.http.HttpURLConnection", "getInputStream", null, 1),
+            new StackTraceElement("org.springframework.http.client.SimpleClientHttpResponse", "getStatusCode", null, 2),
+            new StackTraceElement("org.springframework.web.client.RestTemplate", "doExecute", null, 3),
+            new StackTraceElement("com.google.api.client.http.HttpRequest", "execute", null, 4),
+            new StackTraceElement("com.example.Billing", "charge", "Billing.java", 7),
+        };
+        assertEquals("com.example.Billing.charge(Billing.java:7)", CallerFrames.firstApplicationFrame(stack));
+    }
 }
