@@ -35,6 +35,50 @@ class JdkRewritesTest {
         }
     }
 
+    @Test
+    void aClassOfAnotherShapeIsRefusedWithTheReasons() throws Exception {
+        byte[] notHttp;
+        try (var in = JdkRewritesTest.class.getResourceAsStream("JdkRewritesTest.class")) {
+            notHttp = in.readAllBytes();
+        }
+        for (String name : Rewrites.TARGETS) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(dev.redirectguard.classfile.ClassFileException.class,
+                    () -> Rewrites.rewrite(name, notHttp));
+            assertTrue(e.getMessage().startsWith("["), e.getMessage());
+        }
+        RewriteCheck.Outcome o = RewriteCheck.check(SunHttpUrlConnectionRewrite.NAME, notHttp);
+        assertTrue(!o.ok() && o.toString().contains("would be left untouched, unknown code shape"), o.toString());
+    }
+
+    @Test
+    void aJdkClassMissingOneExpectedInstructionIsRefused() throws Exception {
+        // HttpURLConnection with its "http.strictPostRedirect" string renamed: one shape check fails.
+        byte[] original = read(Path.of(System.getProperty("java.home")), SunHttpUrlConnectionRewrite.NAME);
+        byte[] changed = original.clone();
+        byte[] from = "http.strictPostRedirect".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] to = "http.strictPostRedirecT".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int at = indexOf(changed, from);
+        assertTrue(at > 0);
+        System.arraycopy(to, 0, changed, at, to.length);
+        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.redirectguard.classfile.ClassFileException.class,
+                () -> Rewrites.rewrite(SunHttpUrlConnectionRewrite.NAME, changed));
+        assertEquals("[followRedirect0: expected 1 x Boolean.getBoolean(\"http.strictPostRedirect\"), found 0]",
+                e.getMessage());
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     @TestFactory
     List<DynamicTest> everyMatrixJdk() {
         List<DynamicTest> tests = new ArrayList<>();
