@@ -43,7 +43,8 @@ public final class RedirectGuardBridge {
 
         String hcRedirectedMethod(String jdkMethod, int status, String method);
 
-        boolean hcCanRedirect(boolean jdkAnswer, URI from, URI to);
+        /** {@code request}: the request of the hop where the JDK's filter keeps it (11, 17, 25), else null. */
+        boolean hcCanRedirect(boolean jdkAnswer, URI from, URI to, Object request);
 
         /** Returns the HttpHeaders the redirected request carries (the JDK's unless enforcing). */
         Object hcRedirectHeaders(Object request, Object previousRequest, Object headers, Object previousHeaders, Object publisher,
@@ -214,13 +215,13 @@ public final class RedirectGuardBridge {
         }
     }
 
-    public static boolean hcCanRedirect(boolean jdkAnswer, URI from, URI to) {
+    public static boolean hcCanRedirect(boolean jdkAnswer, URI from, URI to, Object request) {
         Hooks h = hooks;
         if (h == null) {
             return jdkAnswer;
         }
         try {
-            return h.hcCanRedirect(jdkAnswer, from, to);
+            return h.hcCanRedirect(jdkAnswer, from, to, request);
         } catch (Throwable t) {
             suppress(t);
             return jdkAnswer;

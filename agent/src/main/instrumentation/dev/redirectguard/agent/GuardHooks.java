@@ -99,8 +99,8 @@ final class GuardHooks implements RedirectGuardBridge.Hooks {
     }
 
     @Override
-    public boolean hcCanRedirect(boolean jdkAnswer, URI from, URI to) {
-        return httpClient().canRedirect(jdkAnswer, from, to);
+    public boolean hcCanRedirect(boolean jdkAnswer, URI from, URI to, Object request) {
+        return httpClient().canRedirect(jdkAnswer, from, to, request);
     }
 
     @Override

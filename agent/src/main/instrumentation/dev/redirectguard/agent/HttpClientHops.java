@@ -91,7 +91,11 @@ final class HttpClientHops {
         return RedirectRules.expectedMethod(status, method, settings.policy());
     }
 
-    boolean canRedirect(boolean jdkAnswer, URI from, URI to) {
+    /**
+     * Rule 6. In enforce the hop ends here, so it is reported here, with the caller where the
+     * filter keeps the request (not on 21); in audit it goes on and the request it builds reports it.
+     */
+    boolean canRedirect(boolean jdkAnswer, URI from, URI to, Object request) {
         Settings settings = state.settings();
         if (!jdkAnswer || settings.mode() == Mode.OFF || from == null || to == null
                 || !"https".equalsIgnoreCase(from.getScheme()) || !"http".equalsIgnoreCase(to.getScheme())) {
@@ -105,15 +109,17 @@ final class HttpClientHops {
                 Collections.<String>emptyList());
         NextRequest jdk = NextRequest.follow(step.jdkMethod, false, false, Collections.<String>emptyList());
         List<Violation> v = RedirectRules.violations(hop, jdk, settings.policy());
-        boolean enforce = settings.mode() == Mode.ENFORCE;
-        reporter.report(CLIENT, settings, hop, jdk, NextRequest.returned(), v,
-                enforce ? Reporter.REFUSED : Reporter.OBSERVED, null);
-        return !enforce;
+        if (settings.mode() != Mode.ENFORCE) {
+            return true; // reported by redirectHeaders, which knows the caller
+        }
+        reporter.report(CLIENT, settings, hop, jdk, NextRequest.returned(), v, Reporter.REFUSED,
+                request == null ? null : callers.get(request));
+        return false;
     }
 
-    Object redirectHeaders(Object request, Object previousRequest, Object headers, Object previousHeaders, Object publisher,
-                           Object previousPublisher, URI from, URI to, String previousMethod, String method)
-            {
+    Object redirectHeaders(Object request, Object previousRequest, Object headers, Object previousHeaders,
+                           Object publisher, Object previousPublisher, URI from, URI to, String previousMethod,
+                           String method) {
         MethodStep step = methodStep.get();
         methodStep.remove();
         publisherChoice.remove();
@@ -121,21 +127,25 @@ final class HttpClientHops {
         if (settings.mode() == Mode.OFF || step == null || !RedirectRules.isRedirect(step.status)) {
             return headers;
         }
-        String frame = callers.get(previousRequest);
         Map<String, List<String>> previous = JavaNetHttp.map(previousHeaders);
         Map<String, List<String>> now = JavaNetHttp.map(headers);
-        Hop hop = new Hop(step.status, previousMethod, JavaNetHttp.hasBody(previousPublisher) ? BodyKind.BUFFERED : BodyKind.NONE,
-                Target.of(from), Target.of(to), previous.keySet());
+        BodyKind body = JavaNetHttp.hasBody(previousPublisher) ? BodyKind.BUFFERED : BodyKind.NONE;
+        Hop hop = new Hop(step.status, previousMethod, body, Target.of(from), Target.of(to), previous.keySet());
+        String frame = callers.get(previousRequest);
+        if (frame != null) {
+            callers.put(request, frame);
+        }
         if (hop.downgrade()) {
-            return headers; // reported by canRedirect
+            // Followed, so not enforcing: audit reports it here, with the caller (rule 6 only).
+            NextRequest jdkFollows = NextRequest.follow(step.jdkMethod, false, false, Collections.<String>emptyList());
+            reporter.report(CLIENT, settings, hop, jdkFollows, NextRequest.returned(),
+                    RedirectRules.violations(hop, jdkFollows, settings.policy()), Reporter.OBSERVED, frame);
+            return headers;
         }
         NextRequest jdk = NextRequest.follow(step.jdkMethod, JavaNetHttp.hasBody(publisher), hasBodyHeader(now),
                 now.keySet());
         NextRequest expected = RedirectRules.expected(hop, settings.policy());
         List<Violation> violations = RedirectRules.violations(hop, jdk, settings.policy());
-        if (frame != null) {
-            callers.put(request, frame);
-        }
         if (settings.mode() == Mode.AUDIT || violations.isEmpty()) {
             reporter.report(CLIENT, settings, hop, jdk, expected, violations, Reporter.OBSERVED, frame);
             return headers;

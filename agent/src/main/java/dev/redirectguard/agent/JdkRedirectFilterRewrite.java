@@ -32,7 +32,8 @@ final class JdkRedirectFilterRewrite implements ClassRewrite {
             return;
         }
         if (canOne != null) {
-            ClassRewrite.requireFields(problems, cf, "uri", "Ljava/net/URI;");
+            ClassRewrite.requireFields(problems, cf, "uri", "Ljava/net/URI;", "request",
+                    "Ljdk/internal/net/http/HttpRequestImpl;");
         }
         CodeEditor methodEditor = new CodeEditor(cf, redirected);
         int n = ClassRewrite.beforeEach(methodEditor, Op.ARETURN, new ClassRewrite.FragmentFactory() {
@@ -50,11 +51,12 @@ final class JdkRedirectFilterRewrite implements ClassRewrite {
             public Bytecode create(CodeEditor e) {
                 Bytecode b = e.bytecode();
                 if (uriField) {
-                    b.aload(0).getField(NAME, "uri", "Ljava/net/URI;").aload(1);
+                    b.aload(0).getField(NAME, "uri", "Ljava/net/URI;").aload(1)
+                            .aload(0).getField(NAME, "request", "Ljdk/internal/net/http/HttpRequestImpl;");
                 } else {
-                    b.aload(1).aload(2);
+                    b.aload(1).aload(2).aconstNull();
                 }
-                return b.invokeStatic(BRIDGE, "hcCanRedirect", "(ZLjava/net/URI;Ljava/net/URI;)Z");
+                return b.invokeStatic(BRIDGE, "hcCanRedirect", "(ZLjava/net/URI;Ljava/net/URI;Ljava/lang/Object;)Z");
             }
         });
         ClassRewrite.expectSome(problems, "canRedirect", "ireturn", n);

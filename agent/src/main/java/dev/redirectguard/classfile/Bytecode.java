@@ -44,6 +44,10 @@ public final class Bytecode {
         return op(Op.ICONST_M1, 1);
     }
 
+    public Bytecode aconstNull() {
+        return op(0x01, 1);
+    }
+
     public Bytecode i2l() {
         return op(Op.I2L, 1);
     }
