@@ -12,6 +12,9 @@ final class LoopbackServer implements AutoCloseable {
     private final HttpServer server;
 
     LoopbackServer() throws IOException {
+        // Without it, a response written as headers then body waits out the client's delayed ACK
+        // (Nagle's algorithm): 40 ms a request, which would measure the network stack, not the agent.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
         server.createContext("/", exchange -> {
             try (InputStream in = exchange.getRequestBody()) {
