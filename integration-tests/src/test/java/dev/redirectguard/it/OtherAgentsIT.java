@@ -1,0 +1,144 @@
+package dev.redirectguard.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Next to other agents and other Byte Buddies, on every JDK of the matrix, in enforce:
+ *
+ * <ul>
+ * <li>The OpenTelemetry Java agent (as published), started before and after redirect-guard: an
+ *     HttpURLConnection GET through 308 and (11+) an HttpClient POST through 303 end as the rules
+ *     say (the 308 followed, the 303's GET without Content-Type, the caller's headers kept), each
+ *     with a {@code corrected} line naming the application's frame; and OpenTelemetry still
+ *     exports its CLIENT span of each call (logging exporter, on the child's stderr), with the
+ *     status the application got.</li>
+ * <li>An application with its own, older Byte Buddy (1.14) that installs Byte Buddy's agent into
+ *     itself, redefines one of its classes and makes a subclass: all three work, from its own jar,
+ *     and its calls follow the rules.</li>
+ * </ul>
+ */
+class OtherAgentsIT {
+    private static final String OTEL_DIR = "opentelemetry-javaagent";
+    private static EchoServer server;
+
+    @BeforeAll
+    static void start() throws IOException {
+        server = new EchoServer();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @TestFactory
+    List<DynamicTest> otherAgents() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (JdkMatrix.Jdk jdk : JdkMatrix.selected()) {
+            if (jdk.problem() != null) {
+                tests.add(dynamicTest(jdk.label() + " available", () -> fail(jdk.problem())));
+                continue;
+            }
+            tests.add(dynamicTest(jdk.label() + " OpenTelemetry javaagent first, redirect-guard second, enforce",
+                    () -> otel(jdk, true)));
+            tests.add(dynamicTest(jdk.label() + " redirect-guard first, OpenTelemetry javaagent second, enforce",
+                    () -> otel(jdk, false)));
+            tests.add(dynamicTest(jdk.label() + " application with its own Byte Buddy 1.14 (self-attach, redefine,"
+                    + " subclass), enforce", () -> byteBuddy(jdk)));
+        }
+        return tests;
+    }
+
+    private static List<String> calls(JdkMatrix.Jdk jdk) {
+        return jdk.version() >= 11 ? List.of("huc-get308", "hc-post303") : List.of("huc-get308");
+    }
+
+    private void otel(JdkMatrix.Jdk jdk, boolean otelFirst) throws Exception {
+        String runId = "otel-" + (otelFirst ? "first" : "second") + "-" + jdk.label();
+        Path otelJar;
+        try (var jars = Files.list(AppChild.LIBS.resolve(OTEL_DIR))) {
+            otelJar = jars.filter(p -> p.getFileName().toString().startsWith("opentelemetry-javaagent")).findFirst()
+                    .orElseThrow();
+        }
+        List<String> options = new ArrayList<>(List.of("-Dotel.traces.exporter=logging", "-Dotel.metrics.exporter=none",
+                "-Dotel.logs.exporter=none", "-Dotel.service.name=redirect-guard-it"));
+        String otelAgent = "-javaagent:" + otelJar;
+        options.addAll(otelFirst ? List.of(otelAgent, "@redirect-guard") : List.of("@redirect-guard", otelAgent));
+        AppChild.Run run = runCalls(jdk, runId, options, AppChild.classPath(), "dev.redirectguard.it.child.app.AppCalls");
+        assertRules(jdk, runId, run);
+        // OpenTelemetry's logging exporter: one CLIENT span per call, of its HttpURLConnection and
+        // HttpClient instrumentations, with the URL the application asked for and the status it got.
+        List<String> spans = run.stderr().lines().filter(l -> l.contains("LoggingSpanExporter") || l.contains(" CLIENT "))
+                .toList();
+        for (String call : calls(jdk)) {
+            String url = server.base() + "/" + runId + "/" + call + "/start";
+            String tracer = call.startsWith("huc") ? "io.opentelemetry.http-url-connection" : "io.opentelemetry.java-http-client";
+            List<String> mine = spans.stream().filter(l -> l.contains(url) && l.contains(" CLIENT ") && l.contains(tracer))
+                    .toList();
+            assertEquals(1, mine.size(), call + ": one OpenTelemetry CLIENT span of " + tracer + " for " + url
+                    + "\n" + run.describe());
+            assertTrue(mine.get(0).contains("http.response.status_code=200"), call + ": span status: " + mine.get(0));
+        }
+    }
+
+    private void byteBuddy(JdkMatrix.Jdk jdk) throws Exception {
+        String runId = "bytebuddy-" + jdk.label();
+        // allowAttachSelf: Byte Buddy attaches in-process instead of spawning a helper JVM (which the
+        // matrix's JDK 21 build cannot: its jspawnhelper needs a newer glibc than this machine's).
+        AppChild.Run run = runCalls(jdk, runId, List.of("-Djdk.attach.allowAttachSelf=true"),
+                AppChild.classPath("byte-buddy-1.14"),
+                "dev.redirectguard.it.child.app.ByteBuddyApp");
+        List<String> bb = run.stdout().lines().filter(l -> l.startsWith("bytebuddy\t")).toList();
+        assertEquals(4, bb.size(), run.describe());
+        assertTrue(bb.get(0).matches("bytebuddy\tjar\t.*/byte-buddy-1\\.14\\.\\d+\\.jar"), bb.get(0));
+        assertEquals(List.of("bytebuddy\tinstalled\ttrue", "bytebuddy\tredefine\tredefined", "bytebuddy\tsubclass\tsubclass"),
+                bb.subList(1, 4), run.describe());
+        assertRules(jdk, runId, run);
+    }
+
+    private AppChild.Run runCalls(JdkMatrix.Jdk jdk, String runId, List<String> options, String classPath,
+                                  String main) throws Exception {
+        Path dir = AppChild.BUILD_DIR.resolve("it-runs").resolve("other-agents").resolve(runId);
+        List<String> args = new ArrayList<>(List.of(server.base() + "/" + runId));
+        args.addAll(calls(jdk));
+        AppChild.Run run = AppChild.run(jdk, dir, "enforce", null, options, classPath, main, args.toArray(String[]::new));
+        assertEquals(0, run.exitCode(), run.describe());
+        return run;
+    }
+
+    /** Enforce: the 308 followed with the same GET, the 303's GET without Content-Type, headers kept. */
+    private void assertRules(JdkMatrix.Jdk jdk, String runId, AppChild.Run run) {
+        String headers = " auth=Bearer token-lib cookie=sid=cookie-lib custom=xc-lib";
+        for (String call : calls(jdk)) {
+            assertEquals("200 ok:" + call, run.outcomes().get(call), call + "\n" + run.describe());
+            List<EchoServer.Received> target = server.received("/" + runId + "/" + call + "/target");
+            assertEquals(List.of("GET body=- ct=-" + headers), target.stream().map(EchoServer.Received::describe).toList(),
+                    call + "\n" + run.describe());
+            List<LogLine> lines = run.log().stream()
+                    .filter(l -> String.valueOf(l.text("from")).endsWith("/" + runId + "/" + call + "/start")).toList();
+            assertEquals(1, lines.size(), call + ": one log line\n" + run.log());
+            LogLine line = lines.get(0);
+            assertEquals(call.startsWith("huc") ? "same-method-307-308" : "get-after-303", line.text("rule"), line.raw());
+            assertEquals("corrected", line.text("action"), line.raw());
+            assertTrue(line.text("caller").startsWith("dev.redirectguard.it.child.app."), line.raw());
+        }
+        assertEquals(calls(jdk).size(), run.log().size(), "log lines: " + run.log());
+        assertEquals(List.of(), run.stderr().lines().filter(l -> l.startsWith("redirect-guard")).toList(),
+                "agent complaints on stderr");
+    }
+}

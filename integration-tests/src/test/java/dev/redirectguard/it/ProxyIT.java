@@ -1,0 +1,138 @@
+package dev.redirectguard.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * HttpURLConnection through an HTTP proxy ({@code -Dhttp.proxyHost/-Dhttp.proxyPort}, loopback not
+ * exempted: {@code -Dhttp.nonProxyHosts=}), a minimal forward proxy in the test JVM
+ * ({@link ForwardProxy}) in front of the echo server, on every JDK of the matrix, without the
+ * agent, in audit and in enforce. Every request must arrive through the proxy (its
+ * {@code Forwarded} header), both hops. Audit equals no agent; enforce delivers RFC 9110: POST
+ * through 307 and 308 the same POST, through 303 a GET without body with the caller's headers,
+ * through 307 to another origin without {@code Authorization} and {@code Cookie}, GET through 308
+ * followed.
+ */
+class ProxyIT {
+    private static final List<String> CALLS = List.of("huc-post307", "huc-post308", "huc-post303", "huc-xpost307",
+            "huc-get308");
+    private static EchoServer echo;
+    private static ForwardProxy proxy;
+    private static final Map<String, Map<String, String>> BASELINES = new ConcurrentHashMap<>();
+
+    @BeforeAll
+    static void start() throws IOException {
+        echo = new EchoServer();
+        proxy = new ForwardProxy();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (echo != null) {
+            echo.close();
+        }
+    }
+
+    @TestFactory
+    List<DynamicTest> proxy() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (JdkMatrix.Jdk jdk : JdkMatrix.selected()) {
+            if (jdk.problem() != null) {
+                tests.add(dynamicTest(jdk.label() + " available", () -> fail(jdk.problem())));
+                continue;
+            }
+            for (String mode : new String[] {"none", "audit", "enforce"}) {
+                tests.add(dynamicTest(jdk.label() + " HttpURLConnection through an HTTP proxy " + mode,
+                        () -> run(jdk, mode)));
+            }
+        }
+        return tests;
+    }
+
+    private void run(JdkMatrix.Jdk jdk, String mode) throws Exception {
+        String runId = "proxy-" + jdk.label() + "-" + mode;
+        List<String> args = new ArrayList<>(List.of(echo.base() + "/" + runId));
+        args.addAll(CALLS);
+        AppChild.Run run = AppChild.run(jdk, AppChild.BUILD_DIR.resolve("it-runs").resolve("proxy").resolve(runId),
+                mode.equals("none") ? null : mode, null,
+                List.of("-Dhttp.proxyHost=127.0.0.1", "-Dhttp.proxyPort=" + proxy.port(), "-Dhttp.nonProxyHosts="),
+                AppChild.classPath(), "dev.redirectguard.it.child.app.AppCalls", args.toArray(String[]::new));
+        assertEquals(0, run.exitCode(), run.describe());
+        Map<String, String> observed = new LinkedHashMap<>();
+        for (String call : CALLS) {
+            List<EchoServer.Received> all = new ArrayList<>(echo.received("/" + runId + "/" + call + "/start"));
+            List<EchoServer.Received> target = echo.received("/" + runId + "/" + call + "/target");
+            all.addAll(target);
+            for (EchoServer.Received r : all) {
+                assertEquals("by=rg-proxy", r.forwarded(), call + ": a request went around the proxy");
+            }
+            observed.put(call, "got " + run.outcomes().get(call) + " | target "
+                    + String.join(" + ", target.stream().map(EchoServer.Received::describe).toList()));
+        }
+        report(jdk, mode, observed);
+        assertTrue(proxy.forwarded.stream().anyMatch(l -> l.contains("/" + runId + "/")), "nothing went through the proxy");
+        if (mode.equals("none")) {
+            assertEquals(List.of(), run.log());
+            BASELINES.put(jdk.label(), observed);
+            return;
+        }
+        Map<String, String> none = BASELINES.get(jdk.label());
+        assertTrue(none != null, "the run without agent failed");
+        for (LogLine line : run.log()) {
+            assertTrue(String.valueOf(line.text("caller")).startsWith("dev.redirectguard.it.child.app.AppCalls"), line.raw());
+            assertEquals(mode.equals("audit") ? "observed" : "corrected", line.text("action"), line.raw());
+        }
+        if (mode.equals("audit")) {
+            assertEquals(none, observed, "audit must leave every call as without the agent");
+            assertTrue(!run.log().isEmpty(), "audit logs the broken rules");
+            return;
+        }
+        String creds = " auth=Bearer token-lib cookie=sid=cookie-lib";
+        List<String> wrong = new ArrayList<>();
+        for (String call : CALLS) {
+            String post = "POST body=body-" + call + " ct=text/plain";
+            String expected = "got 200 ok:" + call + " | target " + switch (call) {
+                case "huc-post307", "huc-post308" -> post + creds + " custom=xc-lib";
+                case "huc-post303" -> "GET body=- ct=-" + creds + " custom=xc-lib";
+                case "huc-xpost307" -> post + " auth=- cookie=- custom=xc-lib";
+                case "huc-get308" -> "GET body=- ct=-" + creds + " custom=xc-lib";
+                default -> throw new IllegalArgumentException(call);
+            };
+            if (!expected.equals(observed.get(call))) {
+                wrong.add(call + "\n  expected " + expected + "\n  got      " + observed.get(call) + "\n  no agent "
+                        + none.get(call));
+            }
+        }
+        assertEquals(List.of(), wrong, run.describe());
+        assertEquals(List.of(), run.stderr().lines().filter(l -> l.startsWith("redirect-guard")).toList());
+    }
+
+    private static synchronized void report(JdkMatrix.Jdk jdk, String mode, Map<String, String> observed)
+            throws IOException {
+        Path report = AppChild.BUILD_DIR.resolve("real-world").resolve("proxy.txt");
+        Files.createDirectories(report.getParent());
+        StringBuilder b = new StringBuilder();
+        observed.forEach((call, o) -> b.append(jdk.label()).append(" | ").append(call).append(" | ").append(mode)
+                .append(" | ").append(o).append('\n'));
+        Files.writeString(report, b.toString(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+}
