@@ -42,6 +42,9 @@ public final class Cli {
             }
             return check(out);
         }
+        if (command.equals("report")) {
+            return dev.redirectguard.report.ReportCommand.run(args, System.in, out, err);
+        }
         if (command.equals("version")) {
             out.println(version());
             return OK;
@@ -60,12 +63,14 @@ public final class Cli {
     private static void usage(PrintStream out) {
         out.println("redirect-guard " + version());
         out.println("Attach at start:  java -javaagent:redirect-guard-agent.jar[=mode=audit|enforce|off,"
-                + "log=stderr|stdout|FILE,legacyPostRedirect=get|preserve,stripOnCrossOrigin=H1;H2,jmx=off|SECONDS] ...");
+                + "log=stderr|stdout|FILE,legacyPostRedirect=get|preserve,stripOnCrossOrigin=H1;H2,jmx=off|SECONDS,"
+                + "logMaxBytes=N,logFiles=N,logInterval=SECONDS,logRate=N,config=FILE] ...");
         out.println("Commands (each takes --help):");
         out.println("  list                     local JVMs: pid, main class, whether the agent is loaded");
         out.println("  attach <pid> [k=v,...]   load the agent into a running JVM, or apply new settings to it");
         out.println("  status <pid>             mode, settings, JDK rewrites and counters of a running JVM");
         out.println("  mode <pid> off|audit|enforce   switch a running JVM; the next redirect follows the new mode");
+        out.println("  report <file.jsonl>...   summarise agent logs: per rule, caller, target host; what enforce changes");
         out.println("  check                    rewrite this JVM's HTTP classes in memory and verify them");
         out.println("  version                  print the version");
         out.println("Exit codes: 0 done, 1 the operation failed, 2 usage error, 3 agent not loaded in the target.");

@@ -19,6 +19,9 @@ public final class RedirectGuardAgent {
     private static GuardState installed;
     private static RedirectGuardTransformer transformer;
     private static boolean mbeanRegistered;
+    /** Every agent argument given (start, then each attach; later keys win), for the config watcher. */
+    private static String givenArgs = "";
+    private static ConfigWatcher configWatcher;
 
     private RedirectGuardAgent() {
     }
@@ -34,31 +37,37 @@ public final class RedirectGuardAgent {
     private static synchronized void start(String args, final Instrumentation inst, boolean attached) {
         try {
             List<String> errors = new ArrayList<String>();
+            if (args != null && !args.trim().isEmpty()) {
+                givenArgs = givenArgs.isEmpty() ? args : givenArgs + "," + args;
+            }
             if (installed != null && args != null && !args.trim().isEmpty()) {
                 // Attached again: the keys given replace the live ones, the others stay as they are
                 // (later keys win in the argument syntax, and agent arguments beat everything else).
                 args = installed.settings() + "," + args;
             }
-            Settings settings = SettingsParser.parse(installed != null && (args == null || args.trim().isEmpty())
+            // load: with config=<path>, the file's keys too (below agent arguments, above the rest).
+            Settings settings = SettingsParser.load(installed != null && (args == null || args.trim().isEmpty())
                     ? installed.settings().toString() : args, System.getProperties(), System.getenv(), errors);
             for (String error : errors) {
                 System.err.println("redirect-guard: " + error + "; using the default, mode " + settings.mode().id());
             }
             if (installed != null) {
                 installed.apply(settings); // attached again: new settings, same rewrites
+                watchConfig(installed);
                 if (attached) {
                     registerMBean(installed, settings.jmxDelaySeconds() == Settings.JMX_OFF ? -1 : 0);
                 }
                 return;
             }
-            if (settings.mode() == Mode.OFF) {
-                return;
+            if (settings.mode() == Mode.OFF && settings.config() == null) {
+                return; // with a config file, off is installed, so that an edit can switch it on
             }
             GuardState state = new GuardState(settings);
             RedirectGuardTransformer t = new RedirectGuardTransformer(inst, state);
             inst.addTransformer(t, true);
             installed = state;
             transformer = t;
+            watchConfig(state);
             System.setProperty(INSTALLED_PROPERTY, "installed");
             if (attached) {
                 retransformLoaded(inst);
@@ -72,6 +81,15 @@ public final class RedirectGuardAgent {
             }
         } catch (Throwable t) {
             System.err.println("redirect-guard: not installed: " + t);
+        }
+    }
+
+    /** Starts the config file watcher when the settings name a file (and it is not running yet). */
+    private static void watchConfig(GuardState state) {
+        if (configWatcher != null) {
+            configWatcher.agentArgs(givenArgs);
+        } else if (state.settings().config() != null) {
+            configWatcher = ConfigWatcher.start(state, givenArgs);
         }
     }
 

@@ -1,10 +1,10 @@
 package dev.redirectguard.agent;
 
 import dev.redirectguard.config.Settings;
-import dev.redirectguard.log.JsonLines;
 import dev.redirectguard.log.ViolationRecord;
 import dev.redirectguard.rules.Hop;
 import dev.redirectguard.rules.NextRequest;
+import dev.redirectguard.rules.Rule;
 import dev.redirectguard.rules.Violation;
 
 import java.util.List;
@@ -14,6 +14,10 @@ final class Reporter {
     static final String OBSERVED = "observed";
     static final String CORRECTED = "corrected";
     static final String REFUSED = "refused";
+
+    /** Set by JfrViolations' static initializer, where the JVM has JFR; null elsewhere. */
+    static volatile ViolationEvents jfr;
+    private static volatile boolean jfrLooked;
 
     private final GuardState state;
 
@@ -37,10 +41,51 @@ final class Reporter {
             counters.count(v.rule(), client, action);
             ViolationRecord r = new ViolationRecord(now, v.rule().id(), client, settings.mode().id(), action,
                     hop.status(), hop.method(), jdk.describe(), expected.describe(), hop.from().toString(),
-                    hop.to().toString(), frame, thread, v.detail());
-            if (!state.log().write(JsonLines.encode(r))) {
-                counters.droppedLines(1);
+                    hop.to().toString(), frame, thread, detail(action, v));
+            state.log().submit(r);
+            ViolationEvents events = jfr();
+            if (events != null) {
+                try {
+                    events.commit(r);
+                } catch (Throwable t) {
+                    jfr = null;
+                    System.err.println("redirect-guard: JFR events off: " + t);
+                }
             }
         }
+    }
+
+    /** Looks for JFR once, at the first violation: jdk.jfr on 11+ and 8u262+. */
+    private static ViolationEvents jfr() {
+        if (!jfrLooked) {
+            synchronized (Reporter.class) {
+                if (!jfrLooked) {
+                    try {
+                        ClassLoader loader = Reporter.class.getClassLoader();
+                        Class.forName("jdk.jfr.FlightRecorder", false, loader);
+                        Class.forName("dev.redirectguard.agent.JfrViolations", true, loader);
+                    } catch (Throwable noJfr) {
+                        // a JVM without JFR: no events, nothing to say
+                    }
+                    jfrLooked = true;
+                }
+            }
+        }
+        return jfr;
+    }
+
+    /**
+     * The rules' detail says what the JDK does wrong. In audit it did; in enforce it did not, so
+     * the line says whose behaviour it was. A streamed-body line is no JDK fault: the body is gone
+     * and the JDK's HttpRetryException is kept.
+     */
+    static String detail(String action, Violation v) {
+        if (OBSERVED.equals(action)) {
+            return v.detail();
+        }
+        if (v.rule() == Rule.STREAMED_BODY) {
+            return "HttpRetryException kept: " + v.detail();
+        }
+        return "the JDK would have: " + v.detail();
     }
 }

@@ -12,22 +12,48 @@ public final class Settings {
     /** Seconds after start-up before the MBean is registered; see {@link #jmxDelaySeconds()}. */
     public static final int DEFAULT_JMX_DELAY = 5;
     public static final int JMX_OFF = -1;
+    /** Size at which a log file is rotated; 0: never rotated. */
+    public static final long DEFAULT_LOG_MAX_BYTES = 10L * 1024 * 1024;
+    /** Rotated log files kept beside the live one (FILE.1 .. FILE.n). */
+    public static final int DEFAULT_LOG_FILES = 5;
+    /** Seconds between two lines for one key of identical violations; 0: nothing is collapsed. */
+    public static final int DEFAULT_LOG_INTERVAL = 60;
+    /** Lines written per second at most; 0: no limit. */
+    public static final int DEFAULT_LOG_RATE = 100;
 
     private final Mode mode;
     private final String log;
     private final RedirectPolicy.LegacyPostRedirect legacy;
     private final String stripText;
     private final int jmxDelaySeconds;
+    private final long logMaxBytes;
+    private final int logFiles;
+    private final int logIntervalSeconds;
+    private final int logRate;
+    /** The watched properties file, or null. */
+    private final String config;
     /** Derived on first use, so that start-up loads none of the rules. */
     private volatile RedirectPolicy policy;
 
     public Settings(Mode mode, String log, RedirectPolicy.LegacyPostRedirect legacy, String stripText,
                     int jmxDelaySeconds) {
+        this(mode, log, legacy, stripText, jmxDelaySeconds, DEFAULT_LOG_MAX_BYTES, DEFAULT_LOG_FILES,
+                DEFAULT_LOG_INTERVAL, DEFAULT_LOG_RATE, null);
+    }
+
+    public Settings(Mode mode, String log, RedirectPolicy.LegacyPostRedirect legacy, String stripText,
+                    int jmxDelaySeconds, long logMaxBytes, int logFiles, int logIntervalSeconds, int logRate,
+                    String config) {
         this.mode = mode;
         this.log = log;
         this.legacy = legacy;
         this.stripText = stripText;
         this.jmxDelaySeconds = jmxDelaySeconds;
+        this.logMaxBytes = logMaxBytes;
+        this.logFiles = logFiles;
+        this.logIntervalSeconds = logIntervalSeconds;
+        this.logRate = logRate;
+        this.config = config;
     }
 
     public static Settings defaults() {
@@ -64,6 +90,31 @@ public final class Settings {
         return jmxDelaySeconds;
     }
 
+    /** Bytes after which the log file is rotated (0: never); stderr and stdout never rotate. */
+    public long logMaxBytes() {
+        return logMaxBytes;
+    }
+
+    /** Rotated files kept: FILE.1 (newest) to FILE.n. */
+    public int logFiles() {
+        return logFiles;
+    }
+
+    /** Identical violations get at most one line per this many seconds (0: every violation its line). */
+    public int logIntervalSeconds() {
+        return logIntervalSeconds;
+    }
+
+    /** Lines per second at most (0: unlimited). */
+    public int logRate() {
+        return logRate;
+    }
+
+    /** The watched properties file, or null. */
+    public String config() {
+        return config;
+    }
+
     public RedirectPolicy policy() {
         RedirectPolicy p = policy;
         if (p == null) {
@@ -74,7 +125,8 @@ public final class Settings {
     }
 
     public Settings withMode(Mode newMode) {
-        return new Settings(newMode, log, legacy, stripText, jmxDelaySeconds);
+        return new Settings(newMode, log, legacy, stripText, jmxDelaySeconds, logMaxBytes, logFiles,
+                logIntervalSeconds, logRate, config);
     }
 
     /** key=value list in the agent-argument syntax, for status output. */
@@ -83,6 +135,8 @@ public final class Settings {
         return "mode=" + mode.id() + ",log=" + log + ",legacyPostRedirect="
                 + legacy.name().toLowerCase(java.util.Locale.ROOT)
                 + ",stripOnCrossOrigin=" + stripText
-                + ",jmx=" + (jmxDelaySeconds == JMX_OFF ? "off" : String.valueOf(jmxDelaySeconds));
+                + ",jmx=" + (jmxDelaySeconds == JMX_OFF ? "off" : String.valueOf(jmxDelaySeconds))
+                + ",logMaxBytes=" + logMaxBytes + ",logFiles=" + logFiles + ",logInterval=" + logIntervalSeconds
+                + ",logRate=" + logRate + (config == null ? "" : ",config=" + config);
     }
 }

@@ -17,7 +17,8 @@ import java.util.Properties;
 public final class SettingsParser {
     public static final String PROPERTY_PREFIX = "redirectguard.";
     public static final String ENV_PREFIX = "REDIRECTGUARD_";
-    static final String[] KEYS = {"mode", "log", "legacyPostRedirect", "stripOnCrossOrigin", "jmx"};
+    static final String[] KEYS = {"mode", "log", "legacyPostRedirect", "stripOnCrossOrigin", "jmx", "logMaxBytes",
+        "logFiles", "logInterval", "logRate", "config"};
 
     private SettingsParser() {
     }
@@ -27,6 +28,38 @@ public final class SettingsParser {
      */
     public static Settings parse(String agentArgs, Properties systemProperties, Map<String, String> env,
                                  List<String> errors) {
+        return parse(agentArgs, null, null, systemProperties, env, errors);
+    }
+
+    /**
+     * As {@link #parse(String, Properties, Map, List)}, and when the settings name a {@code config}
+     * file, reads it and parses again with it (see {@link #parse(String, Properties, String, Properties, Map, List)}).
+     * An unreadable file is one error line; its keys then keep their other sources.
+     */
+    public static Settings load(String agentArgs, Properties systemProperties, Map<String, String> env,
+                                List<String> errors) {
+        Settings first = parse(agentArgs, null, null, systemProperties, env, errors);
+        if (first.config() == null) {
+            return first;
+        }
+        Properties file;
+        try {
+            file = ConfigFile.read(first.config());
+        } catch (java.io.IOException e) {
+            errors.add("config file " + first.config() + " cannot be read (" + e.getMessage() + ")");
+            return first;
+        }
+        errors.clear();
+        return parse(agentArgs, file, first.config(), systemProperties, env, errors);
+    }
+
+    /**
+     * @param file the {@code config} file's keys (the agent-argument names), or null; they rank
+     *             below agent arguments and above system properties and the environment
+     * @param fileName the file's path, for error lines
+     */
+    public static Settings parse(String agentArgs, Properties file, String fileName, Properties systemProperties,
+                                 Map<String, String> env, List<String> errors) {
         Map<String, String> values = new LinkedHashMap<String, String>();
         Map<String, String> origin = new LinkedHashMap<String, String>();
         // Lowest precedence first, so later sources overwrite.
@@ -48,6 +81,19 @@ public final class SettingsParser {
             }
             values.put(key, systemProperties.getProperty(name));
             origin.put(key, "system property " + name);
+        }
+        if (file != null) {
+            for (String name : file.stringPropertyNames()) {
+                String key = canonicalKey(name);
+                if (key == null) {
+                    errors.add("config file " + fileName + ": unknown key '" + name + "' (known keys: " + knownKeys() + ")");
+                } else if (key.equals("config")) {
+                    errors.add("config file " + fileName + ": key config cannot be set in the file itself");
+                } else {
+                    values.put(key, file.getProperty(name).trim());
+                    origin.put(key, "config file " + fileName + " key " + key);
+                }
+            }
         }
         if (agentArgs != null && !agentArgs.trim().isEmpty()) {
             for (String pair : agentArgs.split(",")) {
@@ -128,10 +174,62 @@ public final class SettingsParser {
                 }
             }
         }
+        long logMaxBytes = number(values, origin, errors, "logMaxBytes", Settings.DEFAULT_LOG_MAX_BYTES, 1024,
+                1L << 40, "0 (never rotate) or a size of 1024 to 1099511627776 bytes");
+        int logFiles = (int) number(values, origin, errors, "logFiles", Settings.DEFAULT_LOG_FILES, 1, 100,
+                "a count of 1 to 100 rotated files");
+        int logInterval = (int) number(values, origin, errors, "logInterval", Settings.DEFAULT_LOG_INTERVAL, 1, 86400,
+                "0 (never collapse) or 1 to 86400 seconds");
+        int logRate = (int) number(values, origin, errors, "logRate", Settings.DEFAULT_LOG_RATE, 1, 1000000,
+                "0 (no limit) or 1 to 1000000 lines per second");
+        String config = null;
+        if (values.containsKey("config")) {
+            String v = values.get("config");
+            if (v.isEmpty()) {
+                errors.add(origin.get("config") + ": config is empty (a properties file path)");
+            } else {
+                config = v;
+            }
+        }
         if (!errors.isEmpty() && enforceAsked) {
             mode = Mode.AUDIT;
         }
-        return new Settings(mode, log, legacy, strip, jmx);
+        return new Settings(mode, log, legacy, strip, jmx, logMaxBytes, logFiles, logInterval, logRate, config);
+    }
+
+    /**
+     * A whole number: 0, or {@code min} to {@code max}; seconds may end in "s" and sizes in "k" or "m"
+     * (KiB, MiB), as operators write them.
+     */
+    private static long number(Map<String, String> values, Map<String, String> origin, List<String> errors, String key,
+                               long fallback, long min, long max, String expected) {
+        if (!values.containsKey(key)) {
+            return fallback;
+        }
+        String v = values.get(key).trim();
+        String digits = v.toLowerCase(Locale.ROOT);
+        long unit = 1;
+        if (key.equals("logInterval") && digits.endsWith("s")) {
+            digits = digits.substring(0, digits.length() - 1);
+        } else if (key.equals("logMaxBytes") && digits.endsWith("k")) {
+            digits = digits.substring(0, digits.length() - 1);
+            unit = 1024;
+        } else if (key.equals("logMaxBytes") && digits.endsWith("m")) {
+            digits = digits.substring(0, digits.length() - 1);
+            unit = 1024 * 1024;
+        }
+        long n = -1;
+        try {
+            n = Long.parseLong(digits.trim()) * unit;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        boolean zeroAllowed = !key.equals("logFiles");
+        if ((n == 0 && zeroAllowed) || (n >= min && n <= max)) {
+            return n;
+        }
+        errors.add(origin.get(key) + ": " + key + " '" + v + "' is not " + expected);
+        return fallback;
     }
 
     /** Keys are matched without regard to case, so REDIRECTGUARD_LEGACYPOSTREDIRECT works. */

@@ -10,7 +10,16 @@ public final class JsonLines {
     }
 
     public static String encode(ViolationRecord r) {
-        StringBuilder b = new StringBuilder(320);
+        return encode(r, 0, 0);
+    }
+
+    /**
+     * A summary line when {@code repeats > 0}: it stands for {@code repeats} identical violations
+     * (same rule, client, action, caller and target origin) that got no line of their own, seen
+     * from {@code firstTs} to {@code ts}; its other fields are those of the last of them.
+     */
+    public static String encode(ViolationRecord r, long repeats, long firstEpochMillis) {
+        StringBuilder b = new StringBuilder(360);
         b.append('{');
         field(b, "ts", timestamp(r.epochMillis));
         field(b, "rule", r.rule);
@@ -26,15 +35,24 @@ public final class JsonLines {
         field(b, "caller", r.caller);
         field(b, "thread", r.thread);
         field(b, "detail", r.detail);
+        if (repeats > 0) {
+            b.append(",\"repeats\":").append(repeats);
+            field(b, "firstTs", timestamp(firstEpochMillis));
+        }
         b.append('}');
         return b.toString();
     }
 
     /** ISO-8601 UTC with milliseconds, e.g. 2026-11-24T15:24:28.123Z (java.time is avoided: it is slow to load). */
-    static String timestamp(long epochMillis) {
+    public static String timestamp(long epochMillis) {
         SimpleDateFormat f = new SimpleDateFormat("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", java.util.Locale.ROOT);
         f.setTimeZone(TimeZone.getTimeZone("UTC"));
         return f.format(new Date(epochMillis));
+    }
+
+    /** Appends {@code "dropped":n} to an encoded line (the writer does, when lines were dropped before it). */
+    static String withDropped(String line, long dropped) {
+        return line.substring(0, line.length() - 1) + ",\"dropped\":" + dropped + "}";
     }
 
     private static void field(StringBuilder b, String name, String value) {

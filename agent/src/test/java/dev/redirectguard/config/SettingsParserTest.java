@@ -98,8 +98,8 @@ class SettingsParserTest {
 
     @Test
     void settingsPrintInAgentArgumentSyntax() {
-        assertEquals("mode=audit,log=stderr,legacyPostRedirect=get,stripOnCrossOrigin=Authorization;Cookie,jmx=5",
-                Settings.defaults().toString());
+        assertEquals("mode=audit,log=stderr,legacyPostRedirect=get,stripOnCrossOrigin=Authorization;Cookie,jmx=5"
+                + ",logMaxBytes=10485760,logFiles=5,logInterval=60,logRate=100", Settings.defaults().toString());
         assertEquals(Settings.defaults().toString(), parse(null, props(), Map.of()).settings().toString());
     }
 
@@ -115,5 +115,85 @@ class SettingsParserTest {
             assertEquals(Settings.DEFAULT_JMX_DELAY, r.settings().jmxDelaySeconds());
             assertEquals(Mode.AUDIT, r.settings().mode());
         }
+    }
+
+    @Test
+    void logVolumeKeys() {
+        Result r = parse("logMaxBytes=2m,logFiles=3,logInterval=10s,logRate=0", props(), Map.of());
+        assertTrue(r.errors().isEmpty(), r.errors().toString());
+        assertEquals(2L * 1024 * 1024, r.settings().logMaxBytes());
+        assertEquals(3, r.settings().logFiles());
+        assertEquals(10, r.settings().logIntervalSeconds());
+        assertEquals(0, r.settings().logRate());
+        Result d = parse(null, props(), Map.of());
+        assertEquals(Settings.DEFAULT_LOG_MAX_BYTES, d.settings().logMaxBytes());
+        assertEquals(5, d.settings().logFiles());
+        assertEquals(60, d.settings().logIntervalSeconds());
+        assertEquals(100, d.settings().logRate());
+        assertEquals(null, d.settings().config());
+    }
+
+    @Test
+    void logVolumeKeysAreValidatedByName() {
+        Result r = parse("mode=enforce,logMaxBytes=10,logFiles=0,logInterval=-1,logRate=lots", props(), Map.of());
+        assertEquals(List.of(
+                "agent argument logMaxBytes: logMaxBytes '10' is not 0 (never rotate) or a size of 1024 to 1099511627776 bytes",
+                "agent argument logFiles: logFiles '0' is not a count of 1 to 100 rotated files",
+                "agent argument logInterval: logInterval '-1' is not 0 (never collapse) or 1 to 86400 seconds",
+                "agent argument logRate: logRate 'lots' is not 0 (no limit) or 1 to 1000000 lines per second"),
+                r.errors());
+        assertEquals(Mode.AUDIT, r.settings().mode(), "enforce falls back to audit on a bad setting");
+        assertEquals(Settings.DEFAULT_LOG_RATE, r.settings().logRate());
+    }
+
+    @Test
+    void toStringRoundTripsWithTheNewKeys() {
+        Result r = parse("mode=enforce,logMaxBytes=4096,logFiles=2,logInterval=0,logRate=7,config=/etc/rg.properties",
+                props(), Map.of());
+        assertTrue(r.errors().isEmpty(), r.errors().toString());
+        String text = r.settings().toString();
+        assertTrue(text.endsWith(",logMaxBytes=4096,logFiles=2,logInterval=0,logRate=7,config=/etc/rg.properties"), text);
+        assertEquals(text, parse(text, props(), Map.of()).settings().toString());
+    }
+
+    @Test
+    void configFileRanksBetweenAgentArgumentsAndSystemProperties() {
+        Properties file = props("mode", "enforce", "logRate", "5", "log", "/from/file.jsonl");
+        Properties sys = props("redirectguard.mode", "off", "redirectguard.logRate", "9", "redirectguard.logFiles", "4");
+        List<String> errors = new ArrayList<>();
+        Settings s = SettingsParser.parse("log=/from/args.jsonl,config=/x.properties", file, "/x.properties", sys,
+                Map.of(), errors);
+        assertTrue(errors.isEmpty(), errors.toString());
+        assertEquals(Mode.ENFORCE, s.mode(), "file beats system property");
+        assertEquals(5, s.logRate());
+        assertEquals(4, s.logFiles(), "system property where the file is silent");
+        assertEquals("/from/args.jsonl", s.log(), "agent argument beats file");
+    }
+
+    @Test
+    void badConfigFileKeysNameTheFile() {
+        List<String> errors = new ArrayList<>();
+        SettingsParser.parse(null, props("mood", "enforce", "config", "/y", "mode", "strict"), "/x.properties",
+                props(), Map.of(), errors);
+        assertEquals(3, errors.size(), errors.toString());
+        assertTrue(errors.stream().allMatch(e -> e.startsWith("config file /x.properties")), errors.toString());
+        assertTrue(errors.contains("config file /x.properties key mode: mode 'strict' is not off, audit or enforce"),
+                errors.toString());
+    }
+
+    @Test
+    void loadReadsTheNamedFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path file = dir.resolve("rg.properties");
+        java.nio.file.Files.writeString(file, "# operators edit this\nmode = enforce\nlogInterval = 5s\n");
+        List<String> errors = new ArrayList<>();
+        Settings s = SettingsParser.load("config=" + file, props(), Map.of(), errors);
+        assertTrue(errors.isEmpty(), errors.toString());
+        assertEquals(Mode.ENFORCE, s.mode());
+        assertEquals(5, s.logIntervalSeconds());
+        assertEquals(file.toString(), s.config());
+        errors.clear();
+        Settings missing = SettingsParser.load("config=" + dir.resolve("nope"), props(), Map.of(), errors);
+        assertEquals(Mode.AUDIT, missing.mode());
+        assertEquals(List.of("config file " + dir.resolve("nope") + " cannot be read (no such file)"), errors);
     }
 }

@@ -59,7 +59,7 @@ final class AppChild {
                 "-Xmx256m"));
         List<String> options = new ArrayList<>(jvmOptions);
         if (mode != null) {
-            String agent = "-javaagent:" + AGENT_JAR + "=mode=" + mode + ",jmx=off,log=" + log
+            String agent = "-javaagent:" + AGENT_JAR + "=mode=" + mode + ",jmx=off,logInterval=0,logRate=0,log=" + log
                     + (extraAgentArgs == null ? "" : "," + extraAgentArgs);
             int at = options.indexOf("@redirect-guard");
             if (at >= 0) {

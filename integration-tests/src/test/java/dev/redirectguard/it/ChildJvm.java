@@ -43,8 +43,11 @@ final class ChildJvm {
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-Xmx256m");
         if (mode != AgentMode.NONE) {
-            // Off also gets a log file: it proves off writes nothing even where it could.
-            cmd.add("-javaagent:" + agentJar + "=mode=" + mode.agentValue() + ",log=" + files.agentLog());
+            // Off also gets a log file: it proves off writes nothing even where it could. Every case
+            // must have its own line, so no collapsing of repeats and no rate limit here (LogVolumeIT
+            // tests those).
+            cmd.add("-javaagent:" + agentJar + "=mode=" + mode.agentValue() + ",log=" + files.agentLog()
+                    + ",logInterval=0,logRate=0");
         }
         cmd.addAll(tls.childJvmOptions());
         cmd.add("-cp");

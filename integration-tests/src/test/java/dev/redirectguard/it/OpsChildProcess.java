@@ -48,7 +48,11 @@ final class OpsChildProcess implements AutoCloseable {
         }, "ops-child-stdout");
         reader.setDaemon(true);
         reader.start();
+        // The JVM may print first (JFR's "Started recording 1 ..." with -XX:StartFlightRecording).
         String ready = answers.poll(60, TimeUnit.SECONDS);
+        for (int skipped = 0; ready != null && !"ready".equals(ready) && skipped < 20; skipped++) {
+            ready = answers.poll(60, TimeUnit.SECONDS);
+        }
         if (!"ready".equals(ready)) {
             throw new AssertionError("child did not start: " + ready + "\n" + ChildJvm.tail(stderr));
         }

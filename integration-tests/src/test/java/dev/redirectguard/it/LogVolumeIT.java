@@ -1,0 +1,143 @@
+package dev.redirectguard.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Log volume, on every JDK of the matrix: a hot loop of 100,000 identical violations (two
+ * threads, HttpURLConnection GET answered 308 by a server in the child) leaves a bounded log and
+ * exact counters. Collapsed: a few lines whose {@code repeats} add up to exactly 100,000, no line
+ * dropped. Rate-limited (no collapsing): lines written plus lines dropped are exactly 100,000,
+ * and the lines stay within the rate. Rotated: the files stay within logMaxBytes x (logFiles + 1).
+ */
+class LogVolumeIT {
+    static final Path BUILD_DIR = property("redirectguard.buildDir", "target");
+    static final Path AGENT_JAR = property("redirectguard.agentJar", "../agent/target/redirect-guard-agent.jar");
+    static final Path CHILD_CLASSES = property("redirectguard.childClasses", "target/classes");
+    private static final int N = 100_000;
+    private static final Pattern RESULT = Pattern.compile(
+            "flood requests=(\\d+) millis=(\\d+) observed=(\\d+) droppedLines=(\\d+)");
+    private static final Pattern REPEATS = Pattern.compile("\"repeats\":(\\d+)");
+    private static final Pattern DROPPED = Pattern.compile("\"dropped\":(\\d+)");
+
+    /** What one flood child reported. */
+    record Flood(long millis, long observed, long droppedLines, Path dir, Path log) {
+    }
+
+    @TestFactory
+    Stream<DynamicTest> logVolume() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (JdkMatrix.Jdk jdk : JdkMatrix.selected()) {
+            if (jdk.problem() != null) {
+                tests.add(dynamicTest(jdk.label() + " available", () -> fail(jdk.problem())));
+                continue;
+            }
+            tests.add(dynamicTest(jdk.label() + " 100k identical violations collapse, counters exact", () -> collapsed(jdk)));
+            tests.add(dynamicTest(jdk.label() + " 100k violations rate-limited, written + dropped exact", () -> rateLimited(jdk)));
+            tests.add(dynamicTest(jdk.label() + " log rotates by size", () -> rotated(jdk)));
+        }
+        return tests.stream();
+    }
+
+    private void collapsed(JdkMatrix.Jdk jdk) throws Exception {
+        Flood f = flood(jdk, "collapsed", N, "logInterval=1");
+        assertEquals(N, f.observed, "violations counted");
+        assertEquals(0, f.droppedLines, "nothing dropped: one key, a line a second");
+        List<String> lines = Files.readAllLines(f.log);
+        long represented = 0;
+        for (String l : lines) {
+            Matcher m = REPEATS.matcher(l);
+            represented += m.find() ? Long.parseLong(m.group(1)) : 1;
+            assertTrue(l.contains("\"rule\":\"same-method-307-308\"") && l.contains("\"action\":\"observed\"")
+                    && l.contains("\"caller\":\"dev.redirectguard.it.child.FloodChild.get(FloodChild.java:"), l);
+            assertFalse(l.contains("\"dropped\""), l);
+        }
+        assertEquals(N, represented, "the lines and their repeats stand for every violation");
+        // The first line, then one summary per second of flood, then the final one at exit.
+        long bound = f.millis / 1000 + 3;
+        assertTrue(lines.size() <= bound, lines.size() + " lines for " + f.millis + " ms, bound " + bound);
+        assertTrue(lines.get(0).indexOf("repeats") < 0, "the first violation is written as it is");
+    }
+
+    private void rateLimited(JdkMatrix.Jdk jdk) throws Exception {
+        Flood f = flood(jdk, "rate-limited", N, "logInterval=0,logRate=50");
+        assertEquals(N, f.observed, "violations counted");
+        List<String> lines = Files.readAllLines(f.log);
+        assertEquals(N, lines.size() + f.droppedLines, "every violation is a written line or a dropped one");
+        // A burst of one second's worth, then 50 a second while the flood lasts.
+        long bound = 50 + 50 * (f.millis / 1000 + 1);
+        assertTrue(lines.size() <= bound, lines.size() + " lines for " + f.millis + " ms, bound " + bound);
+        long reported = 0;
+        for (String l : lines) {
+            Matcher m = DROPPED.matcher(l);
+            reported += m.find() ? Long.parseLong(m.group(1)) : 0;
+            assertFalse(l.contains("\"repeats\""), l);
+        }
+        assertTrue(reported > 0 && reported <= f.droppedLines, "dropped fields " + reported + " of " + f.droppedLines);
+    }
+
+    private void rotated(JdkMatrix.Jdk jdk) throws Exception {
+        Flood f = flood(jdk, "rotated", 20_000, "logInterval=0,logRate=0,logMaxBytes=65536,logFiles=2");
+        assertEquals(20_000, f.observed);
+        for (String name : List.of("agent.jsonl", "agent.jsonl.1", "agent.jsonl.2")) {
+            Path p = f.dir.resolve(name);
+            assertTrue(Files.isRegularFile(p), name);
+            assertTrue(Files.size(p) <= 65536, name + ": " + Files.size(p));
+            for (String l : Files.readAllLines(p)) {
+                assertTrue(l.startsWith("{\"ts\":") && l.endsWith("}"), "whole lines only: " + l);
+            }
+        }
+        assertFalse(Files.exists(f.dir.resolve("agent.jsonl.3")));
+    }
+
+    static Flood flood(JdkMatrix.Jdk jdk, String name, int requests, String agentArgs) throws Exception {
+        Path dir = runDir(jdk, name);
+        Path log = dir.resolve("agent.jsonl");
+        List<String> cmd = List.of(jdk.java().toString(), "-Xshare:auto", "-Xmx128m",
+                "-javaagent:" + AGENT_JAR + "=jmx=0,log=" + log + "," + agentArgs,
+                "-cp", CHILD_CLASSES.toString(), "dev.redirectguard.it.child.FloodChild", String.valueOf(requests), "2");
+        Path stdout = dir.resolve("child-stdout.txt");
+        Path stderr = dir.resolve("child-stderr.txt");
+        Process p = new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+        if (!p.waitFor(180, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+            fail("flood child did not finish: " + cmd);
+        }
+        String out = Files.readString(stdout);
+        Matcher m = RESULT.matcher(out);
+        assertTrue(p.exitValue() == 0 && m.find(), "exit " + p.exitValue() + "\n" + out + "\n" + ChildJvm.tail(stderr));
+        List<String> agentLines = Files.readAllLines(stderr).stream().filter(l -> l.startsWith("redirect-guard")).toList();
+        assertEquals(List.of(), agentLines, "agent complaints on the child's stderr");
+        return new Flood(Long.parseLong(m.group(2)), Long.parseLong(m.group(3)), Long.parseLong(m.group(4)), dir, log);
+    }
+
+    static Path runDir(JdkMatrix.Jdk jdk, String name) throws IOException {
+        Path dir = BUILD_DIR.resolve("it-logs").resolve(jdk.label() + "-" + name);
+        Files.createDirectories(dir);
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.delete(f);
+            }
+        }
+        return dir;
+    }
+
+    static Path property(String name, String fallback) {
+        return Path.of(System.getProperty(name, fallback)).toAbsolutePath().normalize();
+    }
+}
