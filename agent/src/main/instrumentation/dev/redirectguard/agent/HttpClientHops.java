@@ -12,12 +12,9 @@ import dev.redirectguard.rules.Violation;
 
 import java.net.URI;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Stream;
 
 /**
  * Adapts java.net.http's RedirectFilter and HttpRequestImpl to the rules. java.net.http types are
@@ -44,8 +41,11 @@ final class HttpClientHops {
     private final ThreadLocal<MethodStep> methodStep = new ThreadLocal<MethodStep>();
     /** Publisher to use for the request being built on this thread; absent = keep the JDK's. */
     private final ThreadLocal<Object[]> publisherChoice = new ThreadLocal<Object[]>();
-    /** The caller's frame at send time, per request object, carried along the hops. */
-    private final WeakIdentityMap<Object, String> callers = new WeakIdentityMap<Object, String>();
+    /**
+     * The thread that sent each request, carried along the hops. Recording the thread is all a
+     * request costs; its stack is read only when a hop breaks a rule (see {@link #callerFrame}).
+     */
+    private final WeakIdentityMap<Object, Thread> callers = new WeakIdentityMap<Object, Thread>();
 
     HttpClientHops(GuardState state, Reporter reporter) {
         this.state = state;
@@ -54,33 +54,30 @@ final class HttpClientHops {
 
     void exchangeStarted(Object request) {
         if (state.settings().mode() != Mode.OFF) {
-            // The hops run on the client's executor: only here is the caller's frame on the stack.
-            // The walk stops at that frame, a few frames down, however deep the application's stack.
-            String frame = STACK.walk(FIRST_APPLICATION_FRAME);
-            if (frame != null) {
-                callers.put(request, frame);
-            }
+            callers.put(request, Thread.currentThread());
         }
     }
 
-    private static final StackWalker STACK = StackWalker.getInstance();
-
-    /** No lambda: the first lambda in a JVM costs milliseconds, this costs nothing extra. */
-    private static final Function<Stream<StackWalker.StackFrame>, String> FIRST_APPLICATION_FRAME =
-            new Function<Stream<StackWalker.StackFrame>, String>() {
-                @Override
-                public String apply(Stream<StackWalker.StackFrame> frames) {
-                    Iterator<StackWalker.StackFrame> it = frames.iterator();
-                    while (it.hasNext()) {
-                        StackWalker.StackFrame f = it.next();
-                        if (!CallerFrames.skipped(f.getClassName())) {
-                            return CallerFrames.format(f.getClassName(), f.getMethodName(), f.getFileName(),
-                                    f.getLineNumber());
-                        }
-                    }
-                    return null;
-                }
-            };
+    /**
+     * The application frame that sent the request whose hop this is: the hops run on the client's
+     * executor, but a caller of {@code send} (or of {@code sendAsync(...).join()}) is still waiting
+     * inside it, so its own stack shows the call. A caller that is not waiting (pure sendAsync)
+     * gives no frame.
+     */
+    private String callerFrame(Object request) {
+        Thread caller = request == null ? null : callers.get(request);
+        if (caller == null || caller == Thread.currentThread()) {
+            return caller == null ? null : CallerFrames.firstApplicationFrame(new Throwable().getStackTrace());
+        }
+        StackTraceElement[] stack = caller.getStackTrace();
+        for (StackTraceElement e : stack) {
+            String c = e.getClassName();
+            if (c.equals("jdk.internal.net.http.HttpClientImpl") || c.equals("java.util.concurrent.CompletableFuture")) {
+                return CallerFrames.firstApplicationFrame(stack);
+            }
+        }
+        return null;
+    }
 
     String redirectedMethod(String jdkMethod, int status, String method) {
         Settings settings = state.settings();
@@ -113,7 +110,7 @@ final class HttpClientHops {
             return true; // reported by redirectHeaders, which knows the caller
         }
         reporter.report(CLIENT, settings, hop, jdk, NextRequest.returned(), v, Reporter.REFUSED,
-                request == null ? null : callers.get(request));
+                callerFrame(request));
         return false;
     }
 
@@ -131,22 +128,27 @@ final class HttpClientHops {
         Map<String, List<String>> now = JavaNetHttp.map(headers);
         BodyKind body = JavaNetHttp.hasBody(previousPublisher) ? BodyKind.BUFFERED : BodyKind.NONE;
         Hop hop = new Hop(step.status, previousMethod, body, Target.of(from), Target.of(to), previous.keySet());
-        String frame = callers.get(previousRequest);
-        if (frame != null) {
-            callers.put(request, frame);
+        Thread caller = callers.get(previousRequest);
+        if (caller != null) {
+            callers.put(request, caller);
         }
         if (hop.downgrade()) {
             // Followed, so not enforcing: audit reports it here, with the caller (rule 6 only).
             NextRequest jdkFollows = NextRequest.follow(step.jdkMethod, false, false, Collections.<String>emptyList());
             reporter.report(CLIENT, settings, hop, jdkFollows, NextRequest.returned(),
-                    RedirectRules.violations(hop, jdkFollows, settings.policy()), Reporter.OBSERVED, frame);
+                    RedirectRules.violations(hop, jdkFollows, settings.policy()), Reporter.OBSERVED,
+                    callerFrame(request));
             return headers;
         }
         NextRequest jdk = NextRequest.follow(step.jdkMethod, JavaNetHttp.hasBody(publisher), hasBodyHeader(now),
                 now.keySet());
         NextRequest expected = RedirectRules.expected(hop, settings.policy());
         List<Violation> violations = RedirectRules.violations(hop, jdk, settings.policy());
-        if (settings.mode() == Mode.AUDIT || violations.isEmpty()) {
+        if (violations.isEmpty()) {
+            return headers;
+        }
+        String frame = callerFrame(request);
+        if (settings.mode() == Mode.AUDIT) {
             reporter.report(CLIENT, settings, hop, jdk, expected, violations, Reporter.OBSERVED, frame);
             return headers;
         }
