@@ -50,8 +50,10 @@ final class RedirectGuardTransformer implements ClassFileTransformer, Runnable {
             return null;
         }
         try {
-            ensureBridge();
+            // Rewrite first, then wait for the bridge: at start-up the side thread is defining it
+            // meanwhile. The rewritten class may only be used once the bridge exists.
             byte[] rewritten = Rewrites.rewrite(className, classfileBuffer);
+            ensureBridge();
             outcomes.add(className.replace('/', '.') + ": rewritten");
             return rewritten;
         } catch (ClassFileException e) {
