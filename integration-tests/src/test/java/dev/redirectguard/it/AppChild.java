@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
  * kept in {@code dir}, its {@code result<TAB><call><TAB><outcome>} lines collected.
  */
 final class AppChild {
-    static final Path BUILD_DIR = property("redirectguard.buildDir", "target");
-    static final Path AGENT_JAR = property("redirectguard.agentJar", "../agent/target/redirect-guard-agent.jar");
-    static final Path CHILD_CLASSES = property("redirectguard.childClasses", "target/classes");
+    private static final Path BUILD_DIR = ItFiles.BUILD_DIR;
+    private static final Path AGENT_JAR = ItFiles.AGENT_JAR;
+    private static final Path CHILD_CLASSES = ItFiles.CHILD_CLASSES;
     static final Path LIBS = BUILD_DIR.resolve("libs");
 
     record Run(int exitCode, Map<String, String> outcomes, List<LogLine> log, String stdout, String stderr,
@@ -92,7 +92,4 @@ final class AppChild {
                 cmd);
     }
 
-    private static Path property(String name, String fallback) {
-        return Path.of(System.getProperty(name, fallback)).toAbsolutePath().normalize();
-    }
 }

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class BadSettingsIT {
     @TestFactory
     List<DynamicTest> badSettingsGiveOneLineEachAndTheJvmRuns() {
-        Path jar = Path.of(System.getProperty("redirectguard.agentJar"));
+        Path jar = ItFiles.AGENT_JAR;
         List<DynamicTest> tests = new ArrayList<>();
         for (JdkMatrix.Jdk jdk : JdkMatrix.selected()) {
             tests.add(DynamicTest.dynamicTest(jdk.label() + " bad settings", () -> {

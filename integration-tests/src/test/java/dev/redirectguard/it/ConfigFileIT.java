@@ -2,17 +2,13 @@ package dev.redirectguard.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -23,33 +19,14 @@ import org.junit.jupiter.api.TestFactory;
  * the file and the key. Started with mode=off in the file, the agent still installs, so an edit
  * can switch it on.
  */
-class ConfigFileIT {
+class ConfigFileIT extends WithOpsServer {
     private static final long TAKES_EFFECT_MILLIS = 2000;
-    private static OpsServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new OpsServer();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @TestFactory
     Stream<DynamicTest> configFile() {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (JdkMatrix.Jdk jdk : JdkMatrix.selected()) {
-            if (jdk.problem() != null) {
-                tests.add(dynamicTest(jdk.label() + " available", () -> fail(jdk.problem())));
-                continue;
-            }
-            tests.add(dynamicTest(jdk.label() + " mode switched by editing the config file", () -> switched(jdk)));
-        }
-        return tests.stream();
+        return JdkMatrix.testsPerJdk((jdk, tests) -> {
+        tests.add(dynamicTest(jdk.label() + " mode switched by editing the config file", () -> switched(jdk)));
+        });
     }
 
     private void switched(JdkMatrix.Jdk jdk) throws Exception {
@@ -57,7 +34,7 @@ class ConfigFileIT {
         Path log = dir.resolve("agent.jsonl");
         Path config = dir.resolve("redirect-guard.properties");
         edit(config, "# redirect-guard settings\nmode = off\n");
-        try (OpsChildProcess child = new OpsChildProcess(jdk, LogVolumeIT.CHILD_CLASSES, LogVolumeIT.AGENT_JAR,
+        try (OpsChildProcess child = new OpsChildProcess(jdk, ItFiles.CHILD_CLASSES, ItFiles.AGENT_JAR,
                 "config=" + config + ",jmx=off,log=" + log, dir)) {
             probe(child, jdk, "off", log);
             edit(config, "mode = audit\nlogInterval = 0\n");

@@ -30,10 +30,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * the 3xx to the caller); Redirect.NORMAL and HttpURLConnection refuse it already (no line).
  */
 class DowngradeIT {
-    private static final Path WORK = Path.of("target", "it-downgrade").toAbsolutePath();
-    private static final Path AGENT_JAR = Path.of(System.getProperty("redirectguard.agentJar",
-            "../agent/target/redirect-guard-agent.jar")).toAbsolutePath().normalize();
-    private static final Path CHILD_CLASSES = Path.of("target", "classes").toAbsolutePath();
+    private static final Path WORK = ItFiles.BUILD_DIR.resolve("it-downgrade");
+    private static final Path AGENT_JAR = ItFiles.AGENT_JAR;
+    private static final Path CHILD_CLASSES = ItFiles.CHILD_CLASSES;
     private static TestCertificate tls;
     private static HttpsServer secure;
     private static HttpServer plain;

@@ -10,9 +10,7 @@ import dev.redirectguard.it.child.ChildCase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,9 +42,9 @@ import org.junit.jupiter.api.TestFactory;
  * other files in target/it-runs/; target/http2/summary.txt has one line per run.
  */
 class Http2RedirectIT {
-    private static final Path BUILD_DIR = property("redirectguard.buildDir", "target");
-    private static final Path AGENT_JAR = property("redirectguard.agentJar", "../agent/target/redirect-guard-agent.jar");
-    private static final Path CHILD_CLASSES = property("redirectguard.childClasses", "target/classes");
+    private static final Path BUILD_DIR = ItFiles.BUILD_DIR;
+    private static final Path AGENT_JAR = ItFiles.AGENT_JAR;
+    private static final Path CHILD_CLASSES = ItFiles.CHILD_CLASSES;
     private static final Path REPORT_DIR = BUILD_DIR.resolve("http2");
     private static final List<AgentMode> MODES = List.of(AgentMode.NONE, AgentMode.AUDIT, AgentMode.ENFORCE);
     private static final String HTTP_2 = "HTTP/2.0";
@@ -81,7 +79,7 @@ class Http2RedirectIT {
     static void startServers() throws Exception {
         TestCertificate tls = TestCertificate.generate(BUILD_DIR.resolve("it-tls-http2"));
         servers = Http2Servers.start(tls);
-        childJvm = new ChildJvm(CHILD_CLASSES, snapshotOfAgentJar(), tls);
+        childJvm = new ChildJvm(CHILD_CLASSES, ItFiles.snapshotOfAgentJar("it-agent-http2"), tls);
         checks = new RunChecks(servers.recorder());
         Files.createDirectories(REPORT_DIR);
     }
@@ -196,7 +194,7 @@ class Http2RedirectIT {
     private Http2Run execute(JdkMatrix.Jdk jdk, Transport transport, AgentMode mode, RunFiles files, Mismatches mm)
             throws IOException, InterruptedException {
         List<RedirectCase> cases = cases(transport);
-        recreate(files.dir());
+        ItFiles.recreate(files.dir());
         servers.prepare(cases);
         RecordingServers recorder = servers.recorder();
         Files.write(files.cases(), cases.stream()
@@ -345,29 +343,4 @@ class Http2RedirectIT {
         return counts;
     }
 
-    /** One copy of the agent jar for all runs of this class, as RedirectMatrixIT does; null when there is none. */
-    private static Path snapshotOfAgentJar() throws IOException {
-        if (!Files.isRegularFile(AGENT_JAR)) {
-            return null;
-        }
-        Path copy = BUILD_DIR.resolve("it-agent-http2").resolve(AGENT_JAR.getFileName());
-        Files.createDirectories(copy.getParent());
-        Files.copy(AGENT_JAR, copy, StandardCopyOption.REPLACE_EXISTING);
-        return copy;
-    }
-
-    private static void recreate(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-        Files.createDirectories(dir);
-    }
-
-    private static Path property(String name, String fallback) {
-        return Path.of(System.getProperty(name, fallback)).toAbsolutePath().normalize();
-    }
 }

@@ -1,10 +1,16 @@
 package dev.redirectguard.it;
 
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.DynamicTest;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.stream.Stream;
 
 /**
  * The JDKs the child programs run on, from JDK8_HOME .. JDK25_HOME. All five are required unless
@@ -37,6 +43,22 @@ final class JdkMatrix {
     }
 
     private JdkMatrix() {
+    }
+
+    /**
+     * The tests of a test class, JDK by JDK: a JDK that cannot be used is one failing test
+     * ("jdkN available"), never a silent skip.
+     */
+    static Stream<DynamicTest> testsPerJdk(BiConsumer<Jdk, List<DynamicTest>> perJdk) {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Jdk jdk : selected()) {
+            if (jdk.problem() != null) {
+                tests.add(DynamicTest.dynamicTest(jdk.label() + " available", () -> Assertions.fail(jdk.problem())));
+            } else {
+                perJdk.accept(jdk, tests);
+            }
+        }
+        return tests.stream();
     }
 
     static List<Jdk> selected() {

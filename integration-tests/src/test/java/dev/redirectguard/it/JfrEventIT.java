@@ -2,7 +2,6 @@ package dev.redirectguard.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import java.nio.file.Files;
@@ -12,8 +11,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordingFile;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -23,32 +20,13 @@ import org.junit.jupiter.api.TestFactory;
  * audit and one in enforce; the recording it dumps at exit holds one event per log line, with
  * the log line's fields and the application's stack.
  */
-class JfrEventIT {
-    private static OpsServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new OpsServer();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+class JfrEventIT extends WithOpsServer {
 
     @TestFactory
     Stream<DynamicTest> jfr() {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (JdkMatrix.Jdk jdk : JdkMatrix.selected()) {
-            if (jdk.problem() != null) {
-                tests.add(dynamicTest(jdk.label() + " available", () -> fail(jdk.problem())));
-                continue;
-            }
-            tests.add(dynamicTest(jdk.label() + " violations are JFR events", () -> events(jdk)));
-        }
-        return tests.stream();
+        return JdkMatrix.testsPerJdk((jdk, tests) -> {
+        tests.add(dynamicTest(jdk.label() + " violations are JFR events", () -> events(jdk)));
+        });
     }
 
     private void events(JdkMatrix.Jdk jdk) throws Exception {
@@ -56,7 +34,7 @@ class JfrEventIT {
         Path log = dir.resolve("agent.jsonl");
         Path recording = dir.resolve("recording.jfr");
         boolean hc = jdk.version() >= 11;
-        try (OpsChildProcess child = new OpsChildProcess(jdk, LogVolumeIT.CHILD_CLASSES, LogVolumeIT.AGENT_JAR,
+        try (OpsChildProcess child = new OpsChildProcess(jdk, ItFiles.CHILD_CLASSES, ItFiles.AGENT_JAR,
                 "mode=audit,jmx=0,log=" + log, dir,
                 List.of("-XX:StartFlightRecording=dumponexit=true,filename=" + recording))) {
             assertEquals("huc 308", child.send("huc " + server.url("/308")).trim());

@@ -105,7 +105,7 @@ class LibrariesIT {
 
     private static EchoServer server;
     private static final Map<String, Observed> BASELINES = new ConcurrentHashMap<>();
-    private static final Path REPORT = AppChild.BUILD_DIR.resolve("real-world").resolve("libraries.txt");
+    private static final Path REPORT = ItFiles.BUILD_DIR.resolve("real-world").resolve("libraries.txt");
 
     @BeforeAll
     static void start() throws IOException {
@@ -149,7 +149,7 @@ class LibrariesIT {
     private void check(JdkMatrix.Jdk jdk, Library lib, String mode) throws Exception {
         String key = jdk.label() + "/" + lib.segment();
         String runId = lib.segment() + "-" + jdk.label() + "-" + mode;
-        Path dir = AppChild.BUILD_DIR.resolve("it-runs").resolve("libraries").resolve(runId);
+        Path dir = ItFiles.BUILD_DIR.resolve("it-runs").resolve("libraries").resolve(runId);
         String base = server.base() + "/" + runId;
         List<String> args = new ArrayList<>();
         if (lib.childClass().equals("SpringChild")) {

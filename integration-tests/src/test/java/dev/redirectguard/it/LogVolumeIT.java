@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -26,9 +25,6 @@ import org.junit.jupiter.api.TestFactory;
  * and the lines stay within the rate. Rotated: the files stay within logMaxBytes x (logFiles + 1).
  */
 class LogVolumeIT {
-    static final Path BUILD_DIR = property("redirectguard.buildDir", "target");
-    static final Path AGENT_JAR = property("redirectguard.agentJar", "../agent/target/redirect-guard-agent.jar");
-    static final Path CHILD_CLASSES = property("redirectguard.childClasses", "target/classes");
     private static final int N = 100_000;
     private static final Pattern RESULT = Pattern.compile(
             "flood requests=(\\d+) millis=(\\d+) observed=(\\d+) droppedLines=(\\d+)");
@@ -41,17 +37,11 @@ class LogVolumeIT {
 
     @TestFactory
     Stream<DynamicTest> logVolume() {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (JdkMatrix.Jdk jdk : JdkMatrix.selected()) {
-            if (jdk.problem() != null) {
-                tests.add(dynamicTest(jdk.label() + " available", () -> fail(jdk.problem())));
-                continue;
-            }
-            tests.add(dynamicTest(jdk.label() + " 100k identical violations collapse, counters exact", () -> collapsed(jdk)));
-            tests.add(dynamicTest(jdk.label() + " 100k violations rate-limited, written + dropped exact", () -> rateLimited(jdk)));
-            tests.add(dynamicTest(jdk.label() + " log rotates by size", () -> rotated(jdk)));
-        }
-        return tests.stream();
+        return JdkMatrix.testsPerJdk((jdk, tests) -> {
+        tests.add(dynamicTest(jdk.label() + " 100k identical violations collapse, counters exact", () -> collapsed(jdk)));
+        tests.add(dynamicTest(jdk.label() + " 100k violations rate-limited, written + dropped exact", () -> rateLimited(jdk)));
+        tests.add(dynamicTest(jdk.label() + " log rotates by size", () -> rotated(jdk)));
+        });
     }
 
     private void collapsed(JdkMatrix.Jdk jdk) throws Exception {
@@ -109,8 +99,8 @@ class LogVolumeIT {
         Path dir = runDir(jdk, name);
         Path log = dir.resolve("agent.jsonl");
         List<String> cmd = List.of(jdk.java().toString(), "-Xshare:auto", "-Xmx128m",
-                "-javaagent:" + AGENT_JAR + "=jmx=0,log=" + log + "," + agentArgs,
-                "-cp", CHILD_CLASSES.toString(), "dev.redirectguard.it.child.FloodChild", String.valueOf(requests), "2");
+                "-javaagent:" + ItFiles.AGENT_JAR + "=jmx=0,log=" + log + "," + agentArgs,
+                "-cp", ItFiles.CHILD_CLASSES.toString(), "dev.redirectguard.it.child.FloodChild", String.valueOf(requests), "2");
         Path stdout = dir.resolve("child-stdout.txt");
         Path stderr = dir.resolve("child-stderr.txt");
         Process p = new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
@@ -127,17 +117,6 @@ class LogVolumeIT {
     }
 
     static Path runDir(JdkMatrix.Jdk jdk, String name) throws IOException {
-        Path dir = BUILD_DIR.resolve("it-logs").resolve(jdk.label() + "-" + name);
-        Files.createDirectories(dir);
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.toList()) {
-                Files.delete(f);
-            }
-        }
-        return dir;
-    }
-
-    static Path property(String name, String fallback) {
-        return Path.of(System.getProperty(name, fallback)).toAbsolutePath().normalize();
+        return ItFiles.recreate(ItFiles.BUILD_DIR.resolve("it-logs").resolve(jdk.label() + "-" + name));
     }
 }

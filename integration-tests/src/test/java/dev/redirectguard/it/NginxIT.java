@@ -48,7 +48,7 @@ class NginxIT {
     @BeforeAll
     static void start() throws Exception {
         echo = new EchoServer();
-        dir = AppChild.BUILD_DIR.resolve("nginx");
+        dir = ItFiles.BUILD_DIR.resolve("nginx");
         String binary = findNginx();
         if (binary == null) {
             problem = "nginx is not installed: install Debian's package 'nginx' (apt-get install -y nginx;"
@@ -159,7 +159,7 @@ class NginxIT {
         String runId = "nginx-" + jdk.label() + "-" + mode;
         List<String> args = new ArrayList<>(List.of("http://127.0.0.1:" + port + "/" + runId));
         args.addAll(calls(jdk));
-        AppChild.Run run = AppChild.run(jdk, AppChild.BUILD_DIR.resolve("it-runs").resolve("nginx").resolve(runId),
+        AppChild.Run run = AppChild.run(jdk, ItFiles.BUILD_DIR.resolve("it-runs").resolve("nginx").resolve(runId),
                 mode.equals("none") ? null : mode, null, List.of(), AppChild.classPath(),
                 "dev.redirectguard.it.child.app.AppCalls", args.toArray(String[]::new));
         assertEquals(0, run.exitCode(), run.describe());
@@ -203,7 +203,7 @@ class NginxIT {
 
     private static synchronized void report(JdkMatrix.Jdk jdk, String mode, Map<String, String> observed)
             throws IOException {
-        Path report = AppChild.BUILD_DIR.resolve("real-world").resolve("nginx.txt");
+        Path report = ItFiles.BUILD_DIR.resolve("real-world").resolve("nginx.txt");
         Files.createDirectories(report.getParent());
         StringBuilder b = new StringBuilder();
         observed.forEach((call, o) -> b.append(jdk.label()).append(" | ").append(call).append(" | ").append(mode)

@@ -23,8 +23,6 @@ import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -37,43 +35,23 @@ import org.junit.jupiter.api.TestFactory;
  * <p>The probes: HttpURLConnection GET to a 308 (the JDK returns the 308; enforce follows it) and
  * HttpClient POST with Content-Type to a 303 (the JDK keeps Content-Type on the GET; enforce drops it).
  */
-class OperationsIT {
-    private static final Path BUILD_DIR = property("redirectguard.buildDir", "target");
-    private static final Path AGENT_JAR = property("redirectguard.agentJar", "../agent/target/redirect-guard-agent.jar");
-    private static final Path CHILD_CLASSES = property("redirectguard.childClasses", "target/classes");
+class OperationsIT extends WithOpsServer {
+    private static final Path BUILD_DIR = ItFiles.BUILD_DIR;
+    private static final Path AGENT_JAR = ItFiles.AGENT_JAR;
+    private static final Path CHILD_CLASSES = ItFiles.CHILD_CLASSES;
     private static final String OBJECT_NAME = "dev.redirectguard:type=RedirectGuard";
     private static final Pattern ACTION = Pattern.compile("\"client\":\"(\\w+)\".*\"action\":\"(\\w+)\"");
 
-    private static OpsServer server;
-
-    @BeforeAll
-    static void start() throws IOException {
-        server = new OpsServer();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @TestFactory
     Stream<DynamicTest> operations() {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (JdkMatrix.Jdk jdk : JdkMatrix.selected()) {
-            if (jdk.problem() != null) {
-                tests.add(dynamicTest(jdk.label() + " available", () -> fail(jdk.problem())));
-                continue;
-            }
-            tests.add(dynamicTest(jdk.label() + " mode switch by JMX in the application", () -> jmxInProcess(jdk)));
-            tests.add(dynamicTest(jdk.label() + " mode switch by JMX from another JVM", () -> jmxRemote(jdk)));
-            tests.add(dynamicTest(jdk.label() + " CLI attach after requests, mode, status, list", () -> cli(jdk)));
-            if (jdk.version() >= 21) {
-                tests.add(dynamicTest(jdk.label() + " CLI attach refused (JEP 451) is explained", () -> refused(jdk)));
-            }
+        return JdkMatrix.testsPerJdk((jdk, tests) -> {
+        tests.add(dynamicTest(jdk.label() + " mode switch by JMX in the application", () -> jmxInProcess(jdk)));
+        tests.add(dynamicTest(jdk.label() + " mode switch by JMX from another JVM", () -> jmxRemote(jdk)));
+        tests.add(dynamicTest(jdk.label() + " CLI attach after requests, mode, status, list", () -> cli(jdk)));
+        if (jdk.version() >= 21) {
+            tests.add(dynamicTest(jdk.label() + " CLI attach refused (JEP 451) is explained", () -> refused(jdk)));
         }
-        return tests.stream();
+        });
     }
 
     private void jmxInProcess(JdkMatrix.Jdk jdk) throws Exception {
@@ -299,7 +277,4 @@ class OperationsIT {
         return dir;
     }
 
-    private static Path property(String name, String fallback) {
-        return Path.of(System.getProperty(name, fallback)).toAbsolutePath().normalize();
-    }
 }

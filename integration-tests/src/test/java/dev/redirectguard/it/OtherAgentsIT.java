@@ -113,7 +113,7 @@ class OtherAgentsIT {
 
     private AppChild.Run runCalls(JdkMatrix.Jdk jdk, String runId, List<String> options, String classPath,
                                   String main) throws Exception {
-        Path dir = AppChild.BUILD_DIR.resolve("it-runs").resolve("other-agents").resolve(runId);
+        Path dir = ItFiles.BUILD_DIR.resolve("it-runs").resolve("other-agents").resolve(runId);
         List<String> args = new ArrayList<>(List.of(server.base() + "/" + runId));
         args.addAll(calls(jdk));
         AppChild.Run run = AppChild.run(jdk, dir, "enforce", null, options, classPath, main, args.toArray(String[]::new));

@@ -72,7 +72,7 @@ class ProxyIT {
         String runId = "proxy-" + jdk.label() + "-" + mode;
         List<String> args = new ArrayList<>(List.of(echo.base() + "/" + runId));
         args.addAll(CALLS);
-        AppChild.Run run = AppChild.run(jdk, AppChild.BUILD_DIR.resolve("it-runs").resolve("proxy").resolve(runId),
+        AppChild.Run run = AppChild.run(jdk, ItFiles.BUILD_DIR.resolve("it-runs").resolve("proxy").resolve(runId),
                 mode.equals("none") ? null : mode, null,
                 List.of("-Dhttp.proxyHost=127.0.0.1", "-Dhttp.proxyPort=" + proxy.port(), "-Dhttp.nonProxyHosts="),
                 AppChild.classPath(), "dev.redirectguard.it.child.app.AppCalls", args.toArray(String[]::new));
@@ -128,7 +128,7 @@ class ProxyIT {
 
     private static synchronized void report(JdkMatrix.Jdk jdk, String mode, Map<String, String> observed)
             throws IOException {
-        Path report = AppChild.BUILD_DIR.resolve("real-world").resolve("proxy.txt");
+        Path report = ItFiles.BUILD_DIR.resolve("real-world").resolve("proxy.txt");
         Files.createDirectories(report.getParent());
         StringBuilder b = new StringBuilder();
         observed.forEach((call, o) -> b.append(jdk.label()).append(" | ").append(call).append(" | ").append(mode)

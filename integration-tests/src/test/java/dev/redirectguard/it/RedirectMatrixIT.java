@@ -10,9 +10,7 @@ import dev.redirectguard.it.child.ChildCase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,9 +28,9 @@ import org.junit.jupiter.api.TestFactory;
  * enforce, each checked against the baseline and the oracle. One reported test per run.
  */
 class RedirectMatrixIT {
-    private static final Path BUILD_DIR = property("redirectguard.buildDir", "target");
-    private static final Path AGENT_JAR = property("redirectguard.agentJar", "../agent/target/redirect-guard-agent.jar");
-    private static final Path CHILD_CLASSES = property("redirectguard.childClasses", "target/classes");
+    private static final Path BUILD_DIR = ItFiles.BUILD_DIR;
+    private static final Path AGENT_JAR = ItFiles.AGENT_JAR;
+    private static final Path CHILD_CLASSES = ItFiles.CHILD_CLASSES;
 
     private static RecordingServers servers;
     private static ChildJvm childJvm;
@@ -44,7 +42,7 @@ class RedirectMatrixIT {
     static void startServers() throws Exception {
         TestCertificate tls = TestCertificate.generate(BUILD_DIR.resolve("it-tls"));
         servers = RecordingServers.start(tls.serverContext());
-        childJvm = new ChildJvm(CHILD_CLASSES, snapshotOfAgentJar(), tls);
+        childJvm = new ChildJvm(CHILD_CLASSES, ItFiles.snapshotOfAgentJar("it-agent"), tls);
         checks = new RunChecks(servers);
     }
 
@@ -116,7 +114,7 @@ class RedirectMatrixIT {
     private RunResult execute(JdkMatrix.Jdk jdk, Client client, AgentMode mode, RunFiles files, Mismatches mm)
             throws IOException, InterruptedException {
         List<RedirectCase> cases = CaseTable.forClient(client);
-        recreate(files.dir());
+        ItFiles.recreate(files.dir());
         servers.prepare(cases);
         Files.write(files.cases(), cases.stream()
                 .map(c -> new ChildCase(c.id(), c.invocation(), c.method(), c.bodyMode(), servers.startUrl(c)).toLine())
@@ -150,32 +148,4 @@ class RedirectMatrixIT {
         return new RunResult(jdk, client, mode, observed, LogLine.read(files.agentLog()), outcome.elapsed());
     }
 
-    /**
-     * All runs use one copy of the agent jar, taken now: a rebuild of the agent while the matrix
-     * runs must not mix two agent versions in one test run. Null when there is no jar (yet).
-     */
-    private static Path snapshotOfAgentJar() throws IOException {
-        if (!Files.isRegularFile(AGENT_JAR)) {
-            return null;
-        }
-        Path copy = BUILD_DIR.resolve("it-agent").resolve(AGENT_JAR.getFileName());
-        Files.createDirectories(copy.getParent());
-        Files.copy(AGENT_JAR, copy, StandardCopyOption.REPLACE_EXISTING);
-        return copy;
-    }
-
-    private static void recreate(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> walk = Files.walk(dir)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-        Files.createDirectories(dir);
-    }
-
-    private static Path property(String name, String fallback) {
-        return Path.of(System.getProperty(name, fallback)).toAbsolutePath().normalize();
-    }
 }

@@ -12,8 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -23,32 +21,13 @@ import org.junit.jupiter.api.TestFactory;
  * shutdown hook writes. The report must count every hop, per rule, caller and target, and say
  * what enforce changes.
  */
-class ReportIT {
-    private static OpsServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new OpsServer();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
+class ReportIT extends WithOpsServer {
 
     @TestFactory
     Stream<DynamicTest> report() {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (JdkMatrix.Jdk jdk : JdkMatrix.selected()) {
-            if (jdk.problem() != null) {
-                tests.add(dynamicTest(jdk.label() + " available", () -> fail(jdk.problem())));
-                continue;
-            }
-            tests.add(dynamicTest(jdk.label() + " report on the logs of two hosts", () -> report(jdk)));
-        }
-        return tests.stream();
+        return JdkMatrix.testsPerJdk((jdk, tests) -> {
+        tests.add(dynamicTest(jdk.label() + " report on the logs of two hosts", () -> report(jdk)));
+        });
     }
 
     private void report(JdkMatrix.Jdk jdk) throws Exception {
@@ -56,7 +35,7 @@ class ReportIT {
         Path audit = dir.resolve("host-a.jsonl");
         Path enforce = dir.resolve("host-b.jsonl");
         boolean hc = jdk.version() >= 11;
-        try (OpsChildProcess a = new OpsChildProcess(jdk, LogVolumeIT.CHILD_CLASSES, LogVolumeIT.AGENT_JAR,
+        try (OpsChildProcess a = new OpsChildProcess(jdk, ItFiles.CHILD_CLASSES, ItFiles.AGENT_JAR,
                 "mode=audit,jmx=off,log=" + audit, dir)) {
             assertEquals("huc 308", a.send("huc " + server.url("/308")).trim());
             assertEquals("huc 308", a.send("huc " + server.url("/308")).trim());
@@ -64,7 +43,7 @@ class ReportIT {
                 assertEquals("hc 200 GET ct=text/plain", a.send("hc " + server.url("/303")));
             }
         }
-        try (OpsChildProcess b = new OpsChildProcess(jdk, LogVolumeIT.CHILD_CLASSES, LogVolumeIT.AGENT_JAR,
+        try (OpsChildProcess b = new OpsChildProcess(jdk, ItFiles.CHILD_CLASSES, ItFiles.AGENT_JAR,
                 "mode=enforce,jmx=off,log=" + enforce, dir)) {
             assertEquals("huc 200 GET ct=none", b.send("huc " + server.url("/308")).trim());
             if (hc) {
@@ -122,7 +101,7 @@ class ReportIT {
     /** {@code java -jar agent.jar <args>} on the test JVM's own Java. */
     static Cli cli(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", LogVolumeIT.AGENT_JAR.toString()));
+                "-jar", ItFiles.AGENT_JAR.toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).start();
         byte[] err = p.getErrorStream().readAllBytes();
