@@ -26,9 +26,9 @@ final class GuardHooks implements RedirectGuardBridge.Hooks {
         RedirectGuardBridge.install(new GuardHooks(state));
     }
 
-    static String suppressedSummary() {
-        long n = RedirectGuardBridge.suppressedCount();
-        return n == 0 ? "0" : n + " (first: " + RedirectGuardBridge.firstSuppressed() + ")";
+    /** For the MBean; only called once the bridge exists (the MBean is registered after it). */
+    static long suppressedCount() {
+        return RedirectGuardBridge.suppressedCount();
     }
 
     /** Built on first use: a JVM that never meets a redirect never loads the rules. */

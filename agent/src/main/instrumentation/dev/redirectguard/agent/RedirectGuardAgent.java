@@ -110,7 +110,13 @@ public final class RedirectGuardAgent {
                 if (mbeanRegistered || installed != state) {
                     return;
                 }
-                new GuardMBean(state, transformer.outcomes, version()).register();
+                new GuardMBean(state, transformer.outcomes, version(), new java.util.function.LongSupplier() {
+                    @Override
+                    public long getAsLong() {
+                        // No class of this agent has met the bridge yet if no HTTP class was loaded.
+                        return transformer.bridged() ? GuardHooks.suppressedCount() : 0L;
+                    }
+                }).register();
                 mbeanRegistered = true;
             }
         } catch (Throwable e) {

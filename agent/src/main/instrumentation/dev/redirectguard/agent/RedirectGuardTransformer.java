@@ -87,6 +87,10 @@ final class RedirectGuardTransformer implements ClassFileTransformer, Runnable {
         RedirectGuardAgent.registerMBean(state, delay == Settings.JMX_OFF ? -1 : delay);
     }
 
+    boolean bridged() {
+        return bridged;
+    }
+
     private synchronized void ensureBridge() throws Exception {
         if (bridged) {
             return;

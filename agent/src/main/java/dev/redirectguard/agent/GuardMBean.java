@@ -5,6 +5,7 @@ import dev.redirectguard.rules.Rule;
 
 import java.lang.management.ManagementFactory;
 import java.util.List;
+import java.util.function.LongSupplier;
 import javax.management.MBeanServer;
 import javax.management.NotCompliantMBeanException;
 import javax.management.ObjectName;
@@ -29,13 +30,16 @@ final class GuardMBean implements RedirectGuardMBean {
     private final GuardState state;
     private final List<String> rewrites;
     private final String version;
+    private final LongSupplier suppressedErrors;
     private final TabularType tableType;
     private final CompositeType rowType;
 
-    GuardMBean(GuardState state, List<String> rewrites, String version) throws OpenDataException {
+    GuardMBean(GuardState state, List<String> rewrites, String version, LongSupplier suppressedErrors)
+            throws OpenDataException {
         this.state = state;
         this.rewrites = rewrites;
         this.version = version;
+        this.suppressedErrors = suppressedErrors;
         rowType = new CompositeType("RedirectGuardCounter", "violations of one rule, client and action",
                 COLUMNS, new String[] {"rule id", "HttpURLConnection or HttpClient", "observed, corrected or refused",
                     "violations"},
@@ -54,6 +58,11 @@ final class GuardMBean implements RedirectGuardMBean {
             server.unregisterMBean(name);
         }
         server.registerMBean(standard(), name);
+    }
+
+    @Override
+    public long getSuppressedErrors() {
+        return suppressedErrors.getAsLong();
     }
 
     private StandardMBean standard() throws NotCompliantMBeanException {

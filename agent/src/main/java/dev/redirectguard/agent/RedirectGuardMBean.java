@@ -39,5 +39,11 @@ public interface RedirectGuardMBean {
     /** Log lines not written (destination failed, rate limit, full queue); the counters still count them. */
     long getDroppedLines();
 
+    /**
+     * Throwables the agent's hooks raised inside the JDK's classes, swallowed so that the
+     * application got the JDK's own behaviour for that hop. Expect 0.
+     */
+    long getSuppressedErrors();
+
     void resetCounters();
 }

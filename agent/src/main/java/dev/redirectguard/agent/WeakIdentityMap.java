@@ -23,11 +23,6 @@ final class WeakIdentityMap<K, V> {
         return map.get(new IdentityRef<K>(key, null));
     }
 
-    synchronized int size() {
-        expunge();
-        return map.size();
-    }
-
     private void expunge() {
         Object ref;
         while ((ref = queue.poll()) != null) {

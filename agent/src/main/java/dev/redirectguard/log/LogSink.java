@@ -33,9 +33,6 @@ public final class LogSink {
         this.files = files;
     }
 
-    public String destination() {
-        return destination;
-    }
 
     boolean sameAs(String otherDestination, long otherMaxBytes, int otherFiles) {
         return destination.equals(otherDestination) && (isStream() || (maxBytes == otherMaxBytes && files == otherFiles));

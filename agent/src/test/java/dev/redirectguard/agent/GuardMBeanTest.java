@@ -20,13 +20,15 @@ class GuardMBeanTest {
     @Test
     void modeSettingsCountersAndResetOverThePlatformServer() throws Exception {
         GuardState state = new GuardState(Settings.defaults());
-        new GuardMBean(state, List.of("sun.net.www.protocol.http.HttpURLConnection: rewritten"), "test").register();
+        new GuardMBean(state, List.of("sun.net.www.protocol.http.HttpURLConnection: rewritten"), "test", () -> 1L)
+                .register();
         // A second agent copy replaces the first registration instead of failing.
-        new GuardMBean(state, List.of(), "test").register();
+        new GuardMBean(state, List.of(), "test", () -> 7L).register();
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName name = new ObjectName(RedirectGuardMBean.OBJECT_NAME);
         try {
             assertEquals("audit", server.getAttribute(name, "Mode"));
+            assertEquals(7L, server.getAttribute(name, "SuppressedErrors"));
             server.setAttribute(name, new Attribute("Mode", "ENFORCE"));
             assertEquals("enforce", state.settings().mode().id());
             assertTrue(((String) server.getAttribute(name, "Settings")).startsWith("mode=enforce,log=stderr,"));
