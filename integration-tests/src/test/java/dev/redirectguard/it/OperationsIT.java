@@ -2,13 +2,11 @@ package dev.redirectguard.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.sun.tools.attach.VirtualMachine;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -115,29 +113,29 @@ class OperationsIT extends WithOpsServer {
             String pid = String.valueOf(child.pid());
             // Requests with both clients before the agent: their classes are loaded, and unpatched.
             nextRedirectFollows(child, jdk, "none", log);
-            Cli r = cli("status", pid);
-            assertEquals(3, r.code, r.toString());
+            Cli r = Cli.run("status", pid);
+            assertEquals(3, r.code(), r.toString());
 
-            r = cli("attach", pid, "mode=enforce,log=" + log);
-            assertEquals(0, r.code, r.toString());
-            assertTrue(r.out.startsWith("attached to " + pid), r.toString());
-            assertEquals(jdk.version() >= 21, r.out.contains("JEP 451"), r.toString());
+            r = Cli.run("attach", pid, "mode=enforce,log=" + log);
+            assertEquals(0, r.code(), r.toString());
+            assertTrue(r.out().startsWith("attached to " + pid), r.toString());
+            assertEquals(jdk.version() >= 21, r.out().contains("JEP 451"), r.toString());
             nextRedirectFollows(child, jdk, "enforce", log);
 
             for (String mode : List.of("audit", "off", "enforce", "audit")) {
-                r = cli("mode", pid, mode);
-                assertEquals(0, r.code, r.toString());
-                assertTrue(r.out.trim().endsWith("-> " + mode), r.toString());
+                r = Cli.run("mode", pid, mode);
+                assertEquals(0, r.code(), r.toString());
+                assertTrue(r.out().trim().endsWith("-> " + mode), r.toString());
                 nextRedirectFollows(child, jdk, mode, log);
             }
             // Attached again: only the keys given change (the log stays in its file), nothing installs twice.
-            r = cli("attach", pid, "mode=enforce");
-            assertEquals(0, r.code, r.toString());
-            assertTrue(r.out.startsWith("settings applied to " + pid), r.toString());
+            r = Cli.run("attach", pid, "mode=enforce");
+            assertEquals(0, r.code(), r.toString());
+            assertTrue(r.out().startsWith("settings applied to " + pid), r.toString());
             nextRedirectFollows(child, jdk, "enforce", log);
 
-            r = cli("status", pid);
-            assertEquals(0, r.code, r.toString());
+            r = Cli.run("status", pid);
+            assertEquals(0, r.code(), r.toString());
             List<String> expected = new ArrayList<>(List.of("mode: enforce", "settings: mode=enforce,log=" + log + ",",
                     "  sun.net.www.protocol.http.HttpURLConnection: rewritten",
                     "  same-method-307-308 HttpURLConnection corrected " + count(actions(log), "HttpURLConnection",
@@ -150,17 +148,17 @@ class OperationsIT extends WithOpsServer {
                         "  get-after-303 HttpClient corrected " + count(actions(log), "HttpClient", "corrected")));
             }
             for (String e : expected) {
-                assertTrue(r.out.lines().anyMatch(l -> l.startsWith(e)), "status lacks '" + e + "':\n" + r);
+                assertTrue(r.out().lines().anyMatch(l -> l.startsWith(e)), "status lacks '" + e + "':\n" + r);
             }
-            assertEquals(1, r.out.lines().filter(l -> l.contains("HttpURLConnection: rewritten")).count(),
+            assertEquals(1, r.out().lines().filter(l -> l.contains("HttpURLConnection: rewritten")).count(),
                     "rewritten once:\n" + r);
 
-            r = cli("list");
-            assertEquals(0, r.code, r.toString());
-            assertTrue(r.out.lines().anyMatch(l -> l.startsWith(pid + "\tdev.redirectguard.it.child.OpsChild\tloaded")),
+            r = Cli.run("list");
+            assertEquals(0, r.code(), r.toString());
+            assertTrue(r.out().lines().anyMatch(l -> l.startsWith(pid + "\tdev.redirectguard.it.child.OpsChild\tloaded")),
                     r.toString());
-            assertEquals(2, cli("mode", pid, "strict").code);
-            assertEquals(0, cli("status", "--help").code);
+            assertEquals(2, Cli.run("mode", pid, "strict").code());
+            assertEquals(0, Cli.run("status", "--help").code());
 
             String stderr = Files.readString(child.stderr);
             assertEquals(jdk.version() >= 21, stderr.contains("A Java agent has been loaded dynamically"), stderr);
@@ -173,10 +171,10 @@ class OperationsIT extends WithOpsServer {
         try (OpsChildProcess child = new OpsChildProcess(jdk, CHILD_CLASSES, AGENT_JAR, null, dir,
                 List.of("-XX:-EnableDynamicAgentLoading"))) {
             String pid = String.valueOf(child.pid());
-            Cli r = cli("attach", pid, "mode=enforce");
-            assertEquals(1, r.code, r.toString());
-            assertTrue(r.err.contains("JEP 451") && r.err.contains("-XX:+EnableDynamicAgentLoading"), r.toString());
-            assertEquals(3, cli("status", pid).code);
+            Cli r = Cli.run("attach", pid, "mode=enforce");
+            assertEquals(1, r.code(), r.toString());
+            assertTrue(r.err().contains("JEP 451") && r.err().contains("-XX:+EnableDynamicAgentLoading"), r.toString());
+            assertEquals(3, Cli.run("status", pid).code());
             nextRedirectFollows(child, jdk, "none", dir.resolve("agent.jsonl"));
         }
     }
@@ -248,33 +246,10 @@ class OperationsIT extends WithOpsServer {
         assertEquals(List.of(), agentLines, "agent complaints on the child's stderr");
     }
 
-    record Cli(int code, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + code + "\nstdout:\n" + out + "\nstderr:\n" + err;
-        }
-    }
-
-    /** {@code java -jar agent.jar <args>} on the test JVM's own Java (17). */
-    private static Cli cli(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", AGENT_JAR.toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).start();
-        byte[] err = p.getErrorStream().readAllBytes();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("CLI did not finish: " + cmd);
-        }
-        return new Cli(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
-    }
-
     private static Path runDir(JdkMatrix.Jdk jdk, String name) throws IOException {
         Path dir = BUILD_DIR.resolve("it-ops").resolve(jdk.label() + "-" + name);
         Files.createDirectories(dir);
         Files.deleteIfExists(dir.resolve("agent.jsonl"));
         return dir;
     }
-
 }

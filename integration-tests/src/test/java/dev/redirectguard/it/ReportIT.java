@@ -2,15 +2,12 @@ package dev.redirectguard.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -54,11 +51,11 @@ class ReportIT extends WithOpsServer {
         assertEquals(hc ? 3 : 2, auditLines.size(), "first line, (hc line,) the summary written at exit: " + auditLines);
         assertTrue(auditLines.get(auditLines.size() - 1).contains("\"repeats\":1,\"firstTs\":"), auditLines.toString());
 
-        Cli r = cli("report", audit.toString(), enforce.toString());
-        assertEquals(0, r.code, r.toString());
+        Cli r = Cli.run("report", audit.toString(), enforce.toString());
+        assertEquals(0, r.code(), r.toString());
         int hops = hc ? 5 : 3;
         String origin = server.url("");
-        assertTrue(r.out.startsWith("redirect-guard report: 2 files, " + (hc ? 5 : 3) + " lines, " + hops + " violations, "),
+        assertTrue(r.out().startsWith("redirect-guard report: 2 files, " + (hc ? 5 : 3) + " lines, " + hops + " violations, "),
                 r.toString());
         List<String> expected = new ArrayList<>(List.of(
                 "  same-method-307-308                      3 ",
@@ -71,45 +68,23 @@ class ReportIT extends WithOpsServer {
                     "      2        HttpClient 303 POST: JDK GET -> enforce GET (")); // 11 also re-sends the body
         }
         for (String e : expected) {
-            assertTrue(r.out.lines().anyMatch(l -> l.startsWith(e)), "report lacks '" + e + "':\n" + r);
+            assertTrue(r.out().lines().anyMatch(l -> l.startsWith(e)), "report lacks '" + e + "':\n" + r);
         }
         // Bad lines are counted, not fatal; no readable file is exit 1; no file is a usage error.
         Files.writeString(audit, "not json\n", java.nio.file.StandardOpenOption.APPEND);
-        r = cli("report", audit.toString());
-        assertEquals(0, r.code, r.toString());
-        assertTrue(r.out.contains("bad lines (not agent JSON, skipped): 1"), r.toString());
-        r = cli("report", dir.resolve("missing.jsonl").toString());
-        assertEquals(1, r.code, r.toString());
-        assertTrue(r.err.contains("cannot read"), r.toString());
-        assertEquals(2, cli("report").code);
-        assertEquals(0, cli("report", "--help").code);
+        r = Cli.run("report", audit.toString());
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("bad lines (not agent JSON, skipped): 1"), r.toString());
+        r = Cli.run("report", dir.resolve("missing.jsonl").toString());
+        assertEquals(1, r.code(), r.toString());
+        assertTrue(r.err().contains("cannot read"), r.toString());
+        assertEquals(2, Cli.run("report").code());
+        assertEquals(0, Cli.run("report", "--help").code());
     }
 
     /** The report's column: names padded to 40, then a space, then the count. */
     private static String pad(int n) {
         int nameLength = server.url("").length();
         return " ".repeat(Math.max(0, 40 - nameLength)) + " " + n + " ";
-    }
-
-    record Cli(int code, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + code + "\nstdout:\n" + out + "\nstderr:\n" + err;
-        }
-    }
-
-    /** {@code java -jar agent.jar <args>} on the test JVM's own Java. */
-    static Cli cli(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", ItFiles.AGENT_JAR.toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).start();
-        byte[] err = p.getErrorStream().readAllBytes();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("CLI did not finish: " + cmd);
-        }
-        return new Cli(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
     }
 }
