@@ -2,6 +2,7 @@ package dev.redirectguard.agent;
 
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
+import net.bytebuddy.agent.ByteBuddyAgent;
 
 import java.io.File;
 import java.io.PrintStream;
@@ -18,13 +19,26 @@ import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 
 /**
- * list, attach, status and mode, over the JDK's attach API. Only {@code attach} loads the agent
- * (a dynamic agent load: JDK 21+ warns about it, JEP 451). status and mode read and write the
+ * list, attach, status and mode. Only {@code attach} loads the agent, through byte-buddy-agent
+ * (a dynamic agent load: JDK 21+ warns about it, JEP 451); list reads each JVM's system properties
+ * over the JDK's attach API. status and mode read and write the
  * MBean through the target's local JMX connector, which the attach API starts on demand
  * ({@code startLocalManagementAgent}, as jconsole does): no agent load, no warning, no flag, the
  * same on JDK 8 to 25, and a switch applies through the same volatile the hooks read.
  */
 public final class AttachCommands {
+    /**
+     * The attach API these commands already use (jdk.attach, or the tools.jar loader of a JDK 8):
+     * byte-buddy-agent's default would load JDK 8's tools.jar a second time, and its native
+     * library cannot be loaded by two class loaders.
+     */
+    private static final ByteBuddyAgent.AttachmentProvider LOADED_ATTACH_API = new ByteBuddyAgent.AttachmentProvider() {
+        @Override
+        public Accessor attempt() {
+            return Accessor.Simple.of(AttachCommands.class.getClassLoader());
+        }
+    };
+
     private AttachCommands() {
     }
 
@@ -106,43 +120,51 @@ public final class AttachCommands {
 
     private static int attach(String pid, String agentArgs, PrintStream out, PrintStream err) throws Exception {
         File jar = agentJar();
-        VirtualMachine vm;
+        int feature;
+        boolean again;
         try {
-            vm = VirtualMachine.attach(pid);
+            VirtualMachine vm = VirtualMachine.attach(pid);
+            try {
+                Properties props = vm.getSystemProperties();
+                feature = feature(props.getProperty("java.specification.version", "8"));
+                again = props.getProperty(RedirectGuardAgent.INSTALLED_PROPERTY) != null;
+            } finally {
+                vm.detach();
+            }
         } catch (Exception e) {
             err.println("redirect-guard attach: cannot attach to " + pid + ": " + e.getMessage()
                     + " (same user? started with -XX:+DisableAttachMechanism?)");
             return Cli.FAILED;
         }
         try {
-            Properties props = vm.getSystemProperties();
-            int feature = feature(props.getProperty("java.specification.version", "8"));
-            boolean again = props.getProperty(RedirectGuardAgent.INSTALLED_PROPERTY) != null;
-            try {
-                vm.loadAgent(jar.getPath(), agentArgs);
-            } catch (com.sun.tools.attach.AgentLoadException e) {
-                // JDK 8 targets answer a 9+ attach client "0" for success, which 9+ reads as a
-                // failure code (JDK-8179063): the agent did load.
-                if (!"0".equals(e.getMessage())) {
-                    return refused(pid, feature, jar, e, err);
-                }
-            } catch (Exception e) {
-                return refused(pid, feature, jar, e, err);
+            ByteBuddyAgent.attach(jar, pid, agentArgs, LOADED_ATTACH_API);
+        } catch (RuntimeException e) {
+            // JDK 8 targets answer a 9+ attach client "0" for success, which 9+ reads as a
+            // failure code (JDK-8179063): the agent did load.
+            Throwable cause = rootCause(e);
+            if (!(cause instanceof com.sun.tools.attach.AgentLoadException
+                    && "0".equals(cause.getMessage()))) {
+                return refused(pid, feature, jar, cause, err);
             }
-            out.println((again ? "settings applied to" : "attached to") + " " + pid + " (Java " + feature + ")"
-                    + (agentArgs.isEmpty() ? "" : ": " + agentArgs));
-            if (feature >= 21) {
-                out.println("note: JDK 21+ prints \"WARNING: A Java agent has been loaded dynamically\" on that JVM's"
-                        + " stderr (JEP 451); it is expected. Start JVMs with -javaagent:" + jar.getName()
-                        + " or -XX:+EnableDynamicAgentLoading to avoid it.");
-            }
-            return Cli.OK;
-        } finally {
-            vm.detach();
         }
+        out.println((again ? "settings applied to" : "attached to") + " " + pid + " (Java " + feature + ")"
+                + (agentArgs.isEmpty() ? "" : ": " + agentArgs));
+        if (feature >= 21) {
+            out.println("note: JDK 21+ prints \"WARNING: A Java agent has been loaded dynamically\" on that JVM's"
+                    + " stderr (JEP 451); it is expected. Start JVMs with -javaagent:" + jar.getName()
+                    + " or -XX:+EnableDynamicAgentLoading to avoid it.");
+        }
+        return Cli.OK;
     }
 
-    private static int refused(String pid, int feature, File jar, Exception e, PrintStream err) {
+    private static Throwable rootCause(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static int refused(String pid, int feature, File jar, Throwable e, PrintStream err) {
         err.println("redirect-guard attach: JVM " + pid + " (Java " + feature + ") refused the agent: " + e);
         if (feature >= 21) {
             err.println("  JDK 21+ (JEP 451) refuses agents loaded into a running JVM when it was started with"

@@ -8,11 +8,15 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** One run of the agent jar's command line, {@code java -jar agent.jar <args>}, on the test JVM's own Java. */
+/** One run of the agent jar's command line, {@code java -jar agent.jar <args>}. */
 record Cli(int code, String out, String err) {
+    /** On the test JVM's own Java. */
     static Cli run(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", ItFiles.AGENT_JAR.toString()));
+        return runOn(Path.of(System.getProperty("java.home"), "bin", "java"), args);
+    }
+
+    static Cli runOn(Path java, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(java.toString(), "-jar", ItFiles.AGENT_JAR.toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).start();
         byte[] err = p.getErrorStream().readAllBytes();

@@ -128,13 +128,15 @@ class OperationsIT extends WithOpsServer {
                 assertTrue(r.out().trim().endsWith("-> " + mode), r.toString());
                 nextRedirectFollows(child, jdk, mode, log);
             }
-            // Attached again: only the keys given change (the log stays in its file), nothing installs twice.
-            r = Cli.run("attach", pid, "mode=enforce");
+            // Attached again, this time by the CLI on the target's own Java (on 8: the attach API
+            // from tools.jar): only the keys given change (the log stays in its file), nothing
+            // installs twice.
+            r = Cli.runOn(jdk.java(), "attach", pid, "mode=enforce");
             assertEquals(0, r.code(), r.toString());
             assertTrue(r.out().startsWith("settings applied to " + pid), r.toString());
             nextRedirectFollows(child, jdk, "enforce", log);
 
-            r = Cli.run("status", pid);
+            r = Cli.runOn(jdk.java(), "status", pid);
             assertEquals(0, r.code(), r.toString());
             List<String> expected = new ArrayList<>(List.of("mode: enforce", "settings: mode=enforce,log=" + log + ",",
                     "  sun.net.www.protocol.http.HttpURLConnection: rewritten",
