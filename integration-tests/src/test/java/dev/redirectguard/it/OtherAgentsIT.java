@@ -16,7 +16,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Next to other agents and other Byte Buddies, on every JDK of the matrix, in enforce:
+ * Next to other agents and other Byte Buddies, on every JDK of the matrix, in enforce (and audit):
  *
  * <ul>
  * <li>The OpenTelemetry Java agent (as published), started before and after redirect-guard: an
@@ -24,7 +24,8 @@ import org.junit.jupiter.api.TestFactory;
  *     say (the 308 followed, the 303's GET without Content-Type, the caller's headers kept), each
  *     with a {@code corrected} line naming the application's frame; and OpenTelemetry still
  *     exports its CLIENT span of each call (logging exporter, on the child's stderr), with the
- *     status the application got.</li>
+ *     status the application got. In audit, next to OpenTelemetry, everything is as with
+ *     OpenTelemetry alone, and each call has its {@code observed} line.</li>
  * <li>An application with its own, older Byte Buddy (1.14) that installs Byte Buddy's agent into
  *     itself, redefines one of its classes and makes a subclass: all three work, from its own jar,
  *     and its calls follow the rules.</li>
@@ -58,6 +59,8 @@ class OtherAgentsIT {
                     () -> otel(jdk, true)));
             tests.add(dynamicTest(jdk.label() + " redirect-guard first, OpenTelemetry javaagent second, enforce",
                     () -> otel(jdk, false)));
+            tests.add(dynamicTest(jdk.label() + " OpenTelemetry javaagent first, redirect-guard second, audit:"
+                    + " everything as with OpenTelemetry alone", () -> otelAudit(jdk)));
             tests.add(dynamicTest(jdk.label() + " application with its own Byte Buddy 1.14 (self-attach, redefine,"
                     + " subclass), enforce", () -> byteBuddy(jdk)));
         }
@@ -70,6 +73,54 @@ class OtherAgentsIT {
 
     private void otel(JdkMatrix.Jdk jdk, boolean otelFirst) throws Exception {
         String runId = "otel-" + (otelFirst ? "first" : "second") + "-" + jdk.label();
+        AppChild.Run run = runCalls(jdk, runId, "enforce", otelOptions(otelFirst), AppChild.classPath(),
+                "dev.redirectguard.it.child.app.AppCalls");
+        assertRules(jdk, runId, run);
+        assertSpans(jdk, runId, run);
+    }
+
+    /**
+     * Audit next to OpenTelemetry: what the server receives, what the application gets and the
+     * spans OpenTelemetry exports are those of a run with OpenTelemetry alone; each call the JDK
+     * follows against a rule (or, for 308, does not follow) has one {@code observed} line.
+     */
+    private void otelAudit(JdkMatrix.Jdk jdk) throws Exception {
+        List<String> seen = new ArrayList<>();
+        for (String mode : new String[] {null, "audit"}) {
+            String runId = "otel-" + (mode == null ? "alone" : "audit") + "-" + jdk.label();
+            AppChild.Run run = runCalls(jdk, runId, mode, otelOptions(true), AppChild.classPath(),
+                    "dev.redirectguard.it.child.app.AppCalls");
+            assertSpans(jdk, runId, run);
+            StringBuilder calls = new StringBuilder();
+            for (String call : calls(jdk)) {
+                calls.append(call).append(": ").append(run.outcomes().get(call)).append(" | target ")
+                        .append(server.received("/" + runId + "/" + call + "/target").stream()
+                                .map(EchoServer.Received::describe).toList())
+                        .append('\n');
+            }
+            seen.add(calls.toString());
+            if (mode == null) {
+                assertEquals(List.of(), run.log(), "no agent, no log");
+                continue;
+            }
+            assertEquals(seen.get(0), seen.get(1), "audit must leave every call as with OpenTelemetry alone\n"
+                    + run.describe());
+            for (String call : calls(jdk)) {
+                List<LogLine> lines = run.log().stream()
+                        .filter(l -> String.valueOf(l.text("from")).endsWith("/" + runId + "/" + call + "/start")).toList();
+                assertEquals(1, lines.size(), call + ": one log line\n" + run.log());
+                LogLine line = lines.get(0);
+                assertEquals(call.startsWith("huc") ? "same-method-307-308" : "get-after-303", line.text("rule"), line.raw());
+                assertEquals("observed", line.text("action"), line.raw());
+                assertTrue(line.text("caller").startsWith("dev.redirectguard.it.child.app."), line.raw());
+            }
+            assertEquals(calls(jdk).size(), run.log().size(), "log lines: " + run.log());
+            assertEquals(List.of(), run.stderr().lines().filter(l -> l.startsWith("redirect-guard")).toList(),
+                    "agent complaints on stderr");
+        }
+    }
+
+    private static List<String> otelOptions(boolean otelFirst) throws IOException {
         Path otelJar;
         try (var jars = Files.list(AppChild.LIBS.resolve(OTEL_DIR))) {
             otelJar = jars.filter(p -> p.getFileName().toString().startsWith("opentelemetry-javaagent")).findFirst()
@@ -79,10 +130,14 @@ class OtherAgentsIT {
                 "-Dotel.logs.exporter=none", "-Dotel.service.name=redirect-guard-it"));
         String otelAgent = "-javaagent:" + otelJar;
         options.addAll(otelFirst ? List.of(otelAgent, "@redirect-guard") : List.of("@redirect-guard", otelAgent));
-        AppChild.Run run = runCalls(jdk, runId, options, AppChild.classPath(), "dev.redirectguard.it.child.app.AppCalls");
-        assertRules(jdk, runId, run);
-        // OpenTelemetry's logging exporter: one CLIENT span per call, of its HttpURLConnection and
-        // HttpClient instrumentations, with the URL the application asked for and the status it got.
+        return options;
+    }
+
+    /**
+     * OpenTelemetry's logging exporter: one CLIENT span per call, of its HttpURLConnection and
+     * HttpClient instrumentations, with the URL the application asked for and the status it got.
+     */
+    private void assertSpans(JdkMatrix.Jdk jdk, String runId, AppChild.Run run) {
         List<String> spans = run.stderr().lines().filter(l -> l.contains("LoggingSpanExporter") || l.contains(" CLIENT "))
                 .toList();
         for (String call : calls(jdk)) {
@@ -92,7 +147,9 @@ class OtherAgentsIT {
                     .toList();
             assertEquals(1, mine.size(), call + ": one OpenTelemetry CLIENT span of " + tracer + " for " + url
                     + "\n" + run.describe());
-            assertTrue(mine.get(0).contains("http.response.status_code=200"), call + ": span status: " + mine.get(0));
+            String status = String.valueOf(run.outcomes().get(call)).split(" ")[0];
+            assertTrue(mine.get(0).contains("http.response.status_code=" + status), call + ": span status "
+                    + status + ": " + mine.get(0));
         }
     }
 
@@ -100,7 +157,7 @@ class OtherAgentsIT {
         String runId = "bytebuddy-" + jdk.label();
         // allowAttachSelf: Byte Buddy attaches in-process instead of spawning a helper JVM (which the
         // matrix's JDK 21 build cannot: its jspawnhelper needs a newer glibc than this machine's).
-        AppChild.Run run = runCalls(jdk, runId, List.of("-Djdk.attach.allowAttachSelf=true"),
+        AppChild.Run run = runCalls(jdk, runId, "enforce", List.of("-Djdk.attach.allowAttachSelf=true"),
                 AppChild.classPath("byte-buddy-1.14"),
                 "dev.redirectguard.it.child.app.ByteBuddyApp");
         List<String> bb = run.stdout().lines().filter(l -> l.startsWith("bytebuddy\t")).toList();
@@ -111,12 +168,13 @@ class OtherAgentsIT {
         assertRules(jdk, runId, run);
     }
 
-    private AppChild.Run runCalls(JdkMatrix.Jdk jdk, String runId, List<String> options, String classPath,
+    /** @param mode null (no redirect-guard), "audit" or "enforce" */
+    private AppChild.Run runCalls(JdkMatrix.Jdk jdk, String runId, String mode, List<String> options, String classPath,
                                   String main) throws Exception {
         Path dir = ItFiles.BUILD_DIR.resolve("it-runs").resolve("other-agents").resolve(runId);
         List<String> args = new ArrayList<>(List.of(server.base() + "/" + runId));
         args.addAll(calls(jdk));
-        AppChild.Run run = AppChild.run(jdk, dir, "enforce", null, options, classPath, main, args.toArray(String[]::new));
+        AppChild.Run run = AppChild.run(jdk, dir, mode, null, options, classPath, main, args.toArray(String[]::new));
         assertEquals(0, run.exitCode(), run.describe());
         return run;
     }
