@@ -26,21 +26,27 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * A real nginx (Debian's package; .ci/run installs it) answers the redirects, with {@code return
  * 307|308|303 <url>;}, in front of the recording echo server ({@code proxy_pass}), on loopback, for
- * both JDK clients, without the agent and in enforce, on every JDK of the matrix (HttpClient 11+).
+ * both JDK clients, without the agent, in audit and in enforce, on every JDK of the matrix
+ * (HttpClient 11+); over plain HTTP/1.1, and over TLS (the test's self-signed certificate) where
+ * HttpClient speaks HTTP/2 (ALPN) and HttpURLConnection HTTP/1.1, as nginx's access log shows.
  *
  * <p>Started by the test as this user, from a config it writes under {@code target/nginx/}
  * (prefix, pid, logs and temp paths there, {@code daemon off}), stopped at the end. Calls
  * ({@code AppCalls}): POST through 307, 308 and 303 to nginx itself (the target proxied to the
- * echo server), and a POST through 307 to another origin (the echo server directly, by the name
- * {@code localhost}). Enforce must deliver RFC 9110 at the target: 307/308 the same POST with body
- * and headers, 303 a GET without body or Content-Type with the caller's headers, and to the other
- * origin the POST without {@code Authorization} and {@code Cookie}.
+ * echo server), and a POST through 307 to another origin (plain: the echo server directly, by the
+ * name {@code localhost}; TLS: nginx by the name {@code localhost}). Audit must leave every call as
+ * without the agent and log each call that the JDK sends against the rules; enforce must deliver
+ * RFC 9110 at the target: 307/308 the same POST with body and headers, 303 a GET without body or
+ * Content-Type with the caller's headers, and to the other origin the POST without
+ * {@code Authorization} and {@code Cookie}.
  */
 class NginxIT {
     private static final List<String> POSTS = List.of("post307", "post308", "post303", "xpost307");
     private static EchoServer echo;
     private static Process nginx;
     private static int port;
+    private static int tlsPort;
+    private static TestCertificate tls;
     private static String problem;
     private static Path dir;
     private static final Map<String, Map<String, String>> BASELINES = new ConcurrentHashMap<>();
@@ -57,11 +63,12 @@ class NginxIT {
         }
         Files.createDirectories(dir.resolve("logs"));
         Files.createDirectories(dir.resolve("temp"));
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        String self = "http://127.0.0.1:" + port;
-        String other = "http://localhost:" + echo.port();
+        port = freePort();
+        tlsPort = freePort();
+        tls = TestCertificate.generate(dir.resolve("tls"));
+        Path certPem = dir.resolve("tls/server.pem");
+        Path keyPem = dir.resolve("tls/server.key");
+        tls.writePem(certPem, keyPem);
         String conf = String.join("\n",
                 "daemon off;",
                 "master_process off;",
@@ -70,7 +77,8 @@ class NginxIT {
                 "error_log " + dir.resolve("logs/error.log") + " info;",
                 "events { worker_connections 64; }",
                 "http {",
-                "  access_log " + dir.resolve("logs/access.log") + ";",
+                "  log_format protocols '$server_port $server_protocol $request_method $uri';",
+                "  access_log " + dir.resolve("logs/access.log") + " protocols;",
                 "  client_body_temp_path " + dir.resolve("temp/body") + ";",
                 "  proxy_temp_path " + dir.resolve("temp/proxy") + ";",
                 "  fastcgi_temp_path " + dir.resolve("temp/fastcgi") + ";",
@@ -78,11 +86,13 @@ class NginxIT {
                 "  scgi_temp_path " + dir.resolve("temp/scgi") + ";",
                 "  server {",
                 "    listen 127.0.0.1:" + port + ";",
-                "    location ~ ^(?<p>/.*-x[a-z]+307)/start$ { return 307 " + other + "$p/target; }",
-                "    location ~ ^(?<p>/.*307)/start$ { return 307 " + self + "$p/target; }",
-                "    location ~ ^(?<p>/.*308)/start$ { return 308 " + self + "$p/target; }",
-                "    location ~ ^(?<p>/.*303)/start$ { return 303 " + self + "$p/target; }",
-                "    location / { proxy_pass http://127.0.0.1:" + echo.port() + "; }",
+                redirects("http://127.0.0.1:" + port, "http://localhost:" + echo.port()),
+                "  }",
+                "  server {",
+                "    listen 127.0.0.1:" + tlsPort + " ssl http2;",
+                "    ssl_certificate " + certPem + ";",
+                "    ssl_certificate_key " + keyPem + ";",
+                redirects("https://127.0.0.1:" + tlsPort, "https://localhost:" + tlsPort),
                 "  }",
                 "}", "");
         Path confFile = dir.resolve("nginx.conf");
@@ -103,6 +113,22 @@ class NginxIT {
             }
         }
         problem = "nginx did not listen on " + port + " in 20 s";
+    }
+
+    /** The locations of one server: redirects on /start, everything else to the echo server. */
+    private static String redirects(String self, String other) {
+        return String.join("\n",
+                "    location ~ ^(?<p>/.*-x[a-z]+307)/start$ { return 307 " + other + "$p/target; }",
+                "    location ~ ^(?<p>/.*307)/start$ { return 307 " + self + "$p/target; }",
+                "    location ~ ^(?<p>/.*308)/start$ { return 308 " + self + "$p/target; }",
+                "    location ~ ^(?<p>/.*303)/start$ { return 303 " + self + "$p/target; }",
+                "    location / { proxy_pass http://127.0.0.1:" + echo.port() + "; }");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
     }
 
     private static String findNginx() {
@@ -137,10 +163,13 @@ class NginxIT {
                 tests.add(dynamicTest(jdk.label() + " available", () -> fail(jdk.problem())));
                 continue;
             }
-            for (String mode : new String[] {"none", "enforce"}) {
-                tests.add(dynamicTest(jdk.label() + " nginx return 307/308/303, cross-origin 307, "
-                        + (jdk.version() >= 11 ? "HttpURLConnection and HttpClient " : "HttpURLConnection ") + mode,
-                        () -> run(jdk, mode)));
+            for (boolean secure : new boolean[] {false, true}) {
+                for (String mode : new String[] {"none", "audit", "enforce"}) {
+                    tests.add(dynamicTest(jdk.label() + " nginx " + (secure ? "TLS" : "plain") + " return 307/308/303,"
+                            + " cross-origin 307, " + (jdk.version() < 11 ? "HttpURLConnection "
+                            : secure ? "HttpURLConnection and HttpClient (HTTP/2) " : "HttpURLConnection and HttpClient ")
+                            + mode, () -> run(jdk, secure, mode)));
+                }
             }
         }
         return tests;
@@ -154,13 +183,19 @@ class NginxIT {
         return calls;
     }
 
-    private void run(JdkMatrix.Jdk jdk, String mode) throws Exception {
+    private void run(JdkMatrix.Jdk jdk, boolean secure, String mode) throws Exception {
         assertEquals(null, problem, "nginx");
-        String runId = "nginx-" + jdk.label() + "-" + mode;
-        List<String> args = new ArrayList<>(List.of("http://127.0.0.1:" + port + "/" + runId));
+        String scheme = secure ? "tls" : "plain";
+        String runId = "nginx-" + jdk.label() + "-" + scheme + "-" + mode;
+        String base = (secure ? "https://127.0.0.1:" + tlsPort : "http://127.0.0.1:" + port) + "/" + runId;
+        List<String> args = new ArrayList<>(List.of(base));
         args.addAll(calls(jdk));
+        List<String> options = secure ? new ArrayList<>(tls.childJvmOptions()) : new ArrayList<>();
+        if (secure) {
+            options.add("-Dapp.http2=true");
+        }
         AppChild.Run run = AppChild.run(jdk, ItFiles.BUILD_DIR.resolve("it-runs").resolve("nginx").resolve(runId),
-                mode.equals("none") ? null : mode, null, List.of(), AppChild.classPath(),
+                mode.equals("none") ? null : mode, null, options, AppChild.classPath(),
                 "dev.redirectguard.it.child.app.AppCalls", args.toArray(String[]::new));
         assertEquals(0, run.exitCode(), run.describe());
         Map<String, String> observed = new java.util.LinkedHashMap<>();
@@ -169,44 +204,83 @@ class NginxIT {
                     echo.received("/" + runId + "/" + call + "/target").stream().map(EchoServer.Received::describe)
                             .toList()));
         }
-        report(jdk, mode, observed);
+        report(jdk, scheme, mode, observed);
+        if (secure) {
+            assertProtocols(jdk, runId);
+        }
+        String key = jdk.label() + "-" + scheme;
         if (mode.equals("none")) {
             assertEquals(List.of(), run.log());
             // The setup shows the problem: the JDK hands nginx's 308 back to the caller.
             assertEquals("308 ", observed.get("huc-post308").substring(4, 8), observed.get("huc-post308"));
-            BASELINES.put(jdk.label(), observed);
+            BASELINES.put(key, observed);
             return;
         }
-        String headers = " custom=xc-lib";
-        String creds = " auth=Bearer token-lib cookie=sid=cookie-lib";
+        Map<String, String> none = BASELINES.get(key);
+        assertTrue(none != null, "the run without the agent failed");
+        if (mode.equals("audit")) {
+            assertEquals(none, observed, "audit must leave every call as without the agent");
+        }
         List<String> wrong = new ArrayList<>();
         for (String call : calls(jdk)) {
-            String post = "POST body=body-" + call + " ct=text/plain";
-            String expected = "got 200 ok:" + call + " | target " + switch (call.substring(call.indexOf('-') + 1)) {
-                case "post307", "post308" -> post + creds + headers;
-                case "post303" -> "GET body=- ct=-" + creds + headers;
-                case "xpost307" -> post + " auth=- cookie=-" + headers;
-                default -> throw new IllegalArgumentException(call);
-            };
-            if (!expected.equals(observed.get(call))) {
+            String expected = expected(call);
+            List<LogLine> lines = run.log().stream()
+                    .filter(l -> String.valueOf(l.text("from")).endsWith("/" + runId + "/" + call + "/start")).toList();
+            if (mode.equals("enforce") && !expected.equals(observed.get(call))) {
                 wrong.add(call + "\n  expected " + expected + "\n  got      " + observed.get(call)
-                        + "\n  no agent " + BASELINES.getOrDefault(jdk.label(), Map.of()).get(call));
+                        + "\n  no agent " + none.get(call));
+            }
+            // A line for every call the JDK alone sends against the rules, and for no other.
+            if (lines.isEmpty() == !expected.equals(none.get(call))) {
+                wrong.add(call + ": " + lines.size() + " log lines, the JDK alone gives " + none.get(call));
             }
         }
         assertEquals(List.of(), wrong, run.describe());
         for (LogLine line : run.log()) {
             assertTrue(String.valueOf(line.text("caller")).startsWith("dev.redirectguard.it.child.app."), line.raw());
-            assertTrue(List.of("corrected", "refused").contains(line.text("action")), line.raw());
+            assertTrue((mode.equals("audit") ? List.of("observed") : List.of("corrected", "refused"))
+                    .contains(line.text("action")), line.raw());
         }
         assertEquals(List.of(), run.stderr().lines().filter(l -> l.startsWith("redirect-guard")).toList());
     }
 
-    private static synchronized void report(JdkMatrix.Jdk jdk, String mode, Map<String, String> observed)
+    /** What RFC 9110 delivers: the application's result and what reached the target. */
+    private static String expected(String call) {
+        String headers = " custom=xc-lib";
+        String creds = " auth=Bearer token-lib cookie=sid=cookie-lib";
+        String post = "POST body=body-" + call + " ct=text/plain";
+        return "got 200 ok:" + call + " | target " + switch (call.substring(call.indexOf('-') + 1)) {
+            case "post307", "post308" -> post + creds + headers;
+            case "post303" -> "GET body=- ct=-" + creds + headers;
+            case "xpost307" -> post + " auth=- cookie=-" + headers;
+            default -> throw new IllegalArgumentException(call);
+        };
+    }
+
+    /**
+     * nginx's own record of the TLS run: HttpClient came over HTTP/2 (ALPN), HttpURLConnection
+     * over HTTP/1.1, to every nginx URL the calls touched.
+     */
+    private static void assertProtocols(JdkMatrix.Jdk jdk, String runId) throws IOException {
+        List<String> lines = Files.readAllLines(dir.resolve("logs/access.log")).stream()
+                .filter(l -> l.contains("/" + runId + "/")).toList();
+        for (String call : calls(jdk)) {
+            String protocol = call.startsWith("hc-") ? "HTTP/2.0" : "HTTP/1.1";
+            List<String> mine = lines.stream().filter(l -> l.contains("/" + runId + "/" + call + "/")).toList();
+            assertTrue(!mine.isEmpty(), call + ": nginx saw no request\n" + String.join("\n", lines));
+            for (String l : mine) {
+                assertEquals(String.valueOf(tlsPort), l.split(" ")[0], l);
+                assertEquals(protocol, l.split(" ")[1], call + ": " + l);
+            }
+        }
+    }
+
+    private static synchronized void report(JdkMatrix.Jdk jdk, String scheme, String mode, Map<String, String> observed)
             throws IOException {
         Path report = ItFiles.BUILD_DIR.resolve("real-world").resolve("nginx.txt");
         Files.createDirectories(report.getParent());
         StringBuilder b = new StringBuilder();
-        observed.forEach((call, o) -> b.append(jdk.label()).append(" | ").append(call).append(" | ").append(mode)
+        observed.forEach((call, o) -> b.append(jdk.label()).append(" | ").append(call).append(" | ").append(scheme).append(" | ").append(mode)
                 .append(" | ").append(o).append('\n'));
         Files.writeString(report, b.toString(), StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }

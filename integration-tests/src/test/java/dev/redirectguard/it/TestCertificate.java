@@ -60,6 +60,20 @@ record TestCertificate(Path keyStore, Path trustStore, String password) {
         return ctx;
     }
 
+    /** The certificate and its private key (PKCS#8) as PEM files, for servers outside the JVM (nginx). */
+    void writePem(Path certificate, Path privateKey) throws Exception {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keyStore)) {
+            ks.load(in, password.toCharArray());
+        }
+        java.util.Base64.Encoder pem = java.util.Base64.getMimeEncoder(64, new byte[] {'\n'});
+        Files.writeString(certificate, "-----BEGIN CERTIFICATE-----\n"
+                + pem.encodeToString(ks.getCertificate(ALIAS).getEncoded()) + "\n-----END CERTIFICATE-----\n");
+        Files.writeString(privateKey, "-----BEGIN PRIVATE KEY-----\n"
+                + pem.encodeToString(ks.getKey(ALIAS, password.toCharArray()).getEncoded())
+                + "\n-----END PRIVATE KEY-----\n");
+    }
+
     /** JDK 8 does not guess the store type from the file: name it. */
     List<String> childJvmOptions() {
         return List.of("-Djavax.net.ssl.trustStore=" + trustStore,

@@ -7,11 +7,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** The HttpClient side of {@link AppCalls}, 11+: Redirect.NORMAL, HTTP/1.1, the caller headers of LibCalls. */
+/**
+ * The HttpClient side of {@link AppCalls}, 11+: Redirect.NORMAL, the caller headers of LibCalls;
+ * HTTP/1.1, or HTTP/2 (the client's default) with {@code -Dapp.http2=true}.
+ */
 public final class AppHttpClient {
     private static final HttpClient CLIENT = HttpClient.newBuilder()
             .followRedirects(HttpClient.Redirect.NORMAL)
-            .version(HttpClient.Version.HTTP_1_1)
+            .version(Boolean.getBoolean("app.http2") ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
 
