@@ -42,10 +42,18 @@ final class HttpClientHops {
     /** Publisher to use for the request being built on this thread; absent = keep the JDK's. */
     private final ThreadLocal<Object[]> publisherChoice = new ThreadLocal<Object[]>();
     /**
-     * The thread that sent each request, carried along the hops. Recording the thread is all a
-     * request costs; its stack is read only when a hop breaks a rule (see {@link #callerFrame}).
+     * Who sent each request, carried along the hops: the sending thread, whose stack is read only
+     * when a hop breaks a rule (see {@link #callerFrame}), or, once {@link #framesAtSend}, the
+     * application frame itself.
      */
-    private final WeakIdentityMap<Object, Thread> callers = new WeakIdentityMap<Object, Thread>();
+    private final WeakIdentityMap<Object, Object> callers = new WeakIdentityMap<Object, Object>();
+    /**
+     * Set when a hop broke a rule after its sender had stopped waiting for the response
+     * (sendAsync with callbacks), so that its stack no longer showed the call. From then on each
+     * request's application frame is taken as it is sent, the one moment it is on a stack: a
+     * stack walk per HttpClient request, paid only in a JVM that has such hops.
+     */
+    private volatile boolean framesAtSend;
 
     HttpClientHops(GuardState state, Reporter reporter) {
         this.state = state;
@@ -54,18 +62,43 @@ final class HttpClientHops {
 
     void exchangeStarted(Object request) {
         if (state.settings().mode() != Mode.OFF) {
-            callers.put(request, Thread.currentThread());
+            callers.put(request, framesAtSend ? sendingFrame() : Thread.currentThread());
+        }
+    }
+
+    private static String sendingFrame() {
+        String frame = StackWalker.getInstance().walk(new FirstApplicationFrame());
+        return frame == null ? "" : frame;
+    }
+
+    /** A class, not a lambda: a lambda's first use would start the JVM's method-handle machinery. */
+    private static final class FirstApplicationFrame
+            implements java.util.function.Function<java.util.stream.Stream<StackWalker.StackFrame>, String> {
+        @Override
+        public String apply(java.util.stream.Stream<StackWalker.StackFrame> frames) {
+            java.util.Iterator<StackWalker.StackFrame> it = frames.iterator();
+            while (it.hasNext()) {
+                StackWalker.StackFrame f = it.next();
+                if (!CallerFrames.skipped(f.getClassName())) {
+                    return CallerFrames.format(f.getClassName(), f.getMethodName(), f.getFileName(), f.getLineNumber());
+                }
+            }
+            return null;
         }
     }
 
     /**
      * The application frame that sent the request whose hop this is: the hops run on the client's
      * executor, but a caller of {@code send} (or of {@code sendAsync(...).join()}) is still waiting
-     * inside it, so its own stack shows the call. A caller that is not waiting (pure sendAsync)
-     * gives no frame.
+     * inside it, so its own stack shows the call. A caller that is not waiting (sendAsync with
+     * callbacks) gives no frame, and turns on {@link #framesAtSend} for the requests to come.
      */
     private String callerFrame(Object request) {
-        Thread caller = request == null ? null : callers.get(request);
+        Object sender = request == null ? null : callers.get(request);
+        if (sender instanceof String) {
+            return ((String) sender).isEmpty() ? null : (String) sender;
+        }
+        Thread caller = (Thread) sender;
         if (caller == null || caller == Thread.currentThread()) {
             return caller == null ? null : CallerFrames.firstApplicationFrame(new Throwable().getStackTrace());
         }
@@ -76,6 +109,7 @@ final class HttpClientHops {
                 return CallerFrames.firstApplicationFrame(stack);
             }
         }
+        framesAtSend = true;
         return null;
     }
 
@@ -128,9 +162,9 @@ final class HttpClientHops {
         Map<String, List<String>> now = JavaNetHttp.map(headers);
         BodyKind body = JavaNetHttp.hasBody(previousPublisher) ? BodyKind.BUFFERED : BodyKind.NONE;
         Hop hop = new Hop(step.status, previousMethod, body, Target.of(from), Target.of(to), previous.keySet());
-        Thread caller = callers.get(previousRequest);
-        if (caller != null) {
-            callers.put(request, caller);
+        Object sender = callers.get(previousRequest);
+        if (sender != null) {
+            callers.put(request, sender);
         }
         if (hop.downgrade()) {
             // Followed, so not enforcing: audit reports it here, with the caller (rule 6 only).

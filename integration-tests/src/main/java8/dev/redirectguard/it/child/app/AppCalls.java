@@ -14,7 +14,8 @@ import java.net.URL;
  * {@code AppHttpClient}, loaded by name so that this class stays Java 8. Results as {@link LibCalls}.
  *
  * <p>Arguments: {@code <base url> <call>...}; a call is {@code huc-<method><status>} or
- * {@code hc-<method><status>} (e.g. {@code huc-get308}, {@code hc-post303}; {@code x} before the
+ * {@code hc-<method><status>} (e.g. {@code huc-get308}, {@code hc-post303}; {@code hca-}: HttpClient's
+ * sendAsync, the calling thread not waiting on the future; {@code x} before the
  * method, as in {@code hc-xpost307}, only tells the server to redirect to another origin), sent to
  * {@code <base>/<call>/start} with the caller headers of {@link LibCalls}, a body and Content-Type
  * for POST and PUT.
@@ -38,10 +39,11 @@ public final class AppCalls {
                     method = method.substring(1); // x: the server redirects to another origin
                 }
                 String body = method.equals("POST") || method.equals("PUT") ? "body-" + call : null;
-                if (call.startsWith("hc-")) {
+                if (call.startsWith("hc-") || call.startsWith("hca-")) {
                     try {
                         return (String) Class.forName("dev.redirectguard.it.child.app.AppHttpClient")
-                                .getMethod("send", String.class, String.class, String.class).invoke(null, method, url, body);
+                                .getMethod(call.startsWith("hca-") ? "sendDetached" : "send", String.class, String.class,
+                                        String.class).invoke(null, method, url, body);
                     } catch (InvocationTargetException e) {
                         throw (Exception) e.getCause();
                     }
