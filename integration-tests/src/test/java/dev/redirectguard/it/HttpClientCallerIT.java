@@ -2,14 +2,11 @@ package dev.redirectguard.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -20,34 +17,17 @@ import org.junit.jupiter.api.TestFactory;
  * shows the call; the line says null), and is named on every later one, the agent then taking
  * the frame when each request is sent.
  */
-class HttpClientCallerIT {
+class HttpClientCallerIT extends WithEchoServer {
     private static final String APP = "dev.redirectguard.it.child.app.AppHttpClient.";
-    private static EchoServer server;
-
-    @BeforeAll
-    static void start() throws IOException {
-        server = new EchoServer();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @TestFactory
-    List<DynamicTest> callers() {
-        List<DynamicTest> tests = new ArrayList<>();
-        for (JdkMatrix.Jdk jdk : JdkMatrix.selected()) {
-            if (jdk.problem() != null) {
-                tests.add(dynamicTest(jdk.label() + " available", () -> fail(jdk.problem())));
-            } else if (jdk.version() >= 11) {
+    Stream<DynamicTest> callers() {
+        return JdkMatrix.testsPerJdk((jdk, tests) -> {
+            if (jdk.version() >= 11) {
                 tests.add(dynamicTest(jdk.label() + " HttpClient caller: send, then sendAsync without waiting",
                         () -> run(jdk)));
             }
-        }
-        return tests;
+        });
     }
 
     private void run(JdkMatrix.Jdk jdk) throws Exception {

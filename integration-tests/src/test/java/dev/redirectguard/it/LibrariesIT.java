@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -43,7 +42,7 @@ import org.junit.jupiter.api.TestFactory;
  *
  * <p>Libraries that cannot run on a JDK get no test on it (named "[Java 17+]").
  */
-class LibrariesIT {
+class LibrariesIT extends WithEchoServer {
     /** How a library gets a redirect followed, per call: decides what enforce must show. */
     enum Follow {
         /** HttpURLConnection or HttpClient follows it: the agent's rules apply. */
@@ -103,23 +102,14 @@ class LibrariesIT {
         return out;
     }
 
-    private static EchoServer server;
     private static final Map<String, Observed> BASELINES = new ConcurrentHashMap<>();
     private static final Path REPORT = ItFiles.BUILD_DIR.resolve("real-world").resolve("libraries.txt");
 
     @BeforeAll
     static void start() throws IOException {
-        server = new EchoServer();
         Files.createDirectories(REPORT.getParent());
         Files.writeString(REPORT, "# jdk | library | call | mode | caller got | start received | target received"
                 + " | log (rule action caller)\n");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
     }
 
     @TestFactory

@@ -10,8 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -31,21 +29,8 @@ import org.junit.jupiter.api.TestFactory;
  *     and its calls follow the rules.</li>
  * </ul>
  */
-class OtherAgentsIT {
+class OtherAgentsIT extends WithEchoServer {
     private static final String OTEL_DIR = "opentelemetry-javaagent";
-    private static EchoServer server;
-
-    @BeforeAll
-    static void start() throws IOException {
-        server = new EchoServer();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @TestFactory
     List<DynamicTest> otherAgents() {
