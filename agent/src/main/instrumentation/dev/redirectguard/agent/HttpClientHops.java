@@ -62,13 +62,12 @@ final class HttpClientHops {
 
     void exchangeStarted(Object request) {
         if (state.settings().mode() != Mode.OFF) {
-            callers.put(request, framesAtSend ? sendingFrame() : Thread.currentThread());
+            Object sender = framesAtSend ? StackWalker.getInstance().walk(new FirstApplicationFrame())
+                    : Thread.currentThread();
+            if (sender != null) {
+                callers.put(request, sender);
+            }
         }
-    }
-
-    private static String sendingFrame() {
-        String frame = StackWalker.getInstance().walk(new FirstApplicationFrame());
-        return frame == null ? "" : frame;
     }
 
     /** A class, not a lambda: a lambda's first use would start the JVM's method-handle machinery. */
@@ -96,7 +95,7 @@ final class HttpClientHops {
     private String callerFrame(Object request) {
         Object sender = request == null ? null : callers.get(request);
         if (sender instanceof String) {
-            return ((String) sender).isEmpty() ? null : (String) sender;
+            return (String) sender;
         }
         Thread caller = (Thread) sender;
         if (caller == null || caller == Thread.currentThread()) {
