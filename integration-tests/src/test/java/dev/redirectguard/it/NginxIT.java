@@ -176,11 +176,7 @@ class NginxIT {
     }
 
     private static List<String> calls(JdkMatrix.Jdk jdk) {
-        List<String> calls = new ArrayList<>();
-        for (String client : jdk.version() >= 11 ? List.of("huc", "hc") : List.of("huc")) {
-            POSTS.forEach(p -> calls.add(client + "-" + p));
-        }
-        return calls;
+        return AppCallsOracle.calls(jdk, POSTS);
     }
 
     private void run(JdkMatrix.Jdk jdk, boolean secure, String mode) throws Exception {
@@ -200,9 +196,7 @@ class NginxIT {
         assertEquals(0, run.exitCode(), run.describe());
         Map<String, String> observed = new java.util.LinkedHashMap<>();
         for (String call : calls(jdk)) {
-            observed.put(call, "got " + run.outcomes().get(call) + " | target " + String.join(" + ",
-                    echo.received("/" + runId + "/" + call + "/target").stream().map(EchoServer.Received::describe)
-                            .toList()));
+            observed.put(call, AppCallsOracle.observed(run, call, echo.received("/" + runId + "/" + call + "/target")));
         }
         report(jdk, scheme, mode, observed);
         if (secure) {
@@ -221,40 +215,13 @@ class NginxIT {
         if (mode.equals("audit")) {
             assertEquals(none, observed, "audit must leave every call as without the agent");
         }
-        List<String> wrong = new ArrayList<>();
-        for (String call : calls(jdk)) {
-            String expected = expected(call);
-            List<LogLine> lines = run.log().stream()
-                    .filter(l -> String.valueOf(l.text("from")).endsWith("/" + runId + "/" + call + "/start")).toList();
-            if (mode.equals("enforce") && !expected.equals(observed.get(call))) {
-                wrong.add(call + "\n  expected " + expected + "\n  got      " + observed.get(call)
-                        + "\n  no agent " + none.get(call));
-            }
-            // A line for every call the JDK alone sends against the rules, and for no other.
-            if (lines.isEmpty() == !expected.equals(none.get(call))) {
-                wrong.add(call + ": " + lines.size() + " log lines, the JDK alone gives " + none.get(call));
-            }
-        }
-        assertEquals(List.of(), wrong, run.describe());
+        assertEquals(List.of(), AppCallsOracle.mismatches(mode, runId, calls(jdk), run, observed, none), run.describe());
         for (LogLine line : run.log()) {
             assertTrue(String.valueOf(line.text("caller")).startsWith("dev.redirectguard.it.child.app."), line.raw());
             assertTrue((mode.equals("audit") ? List.of("observed") : List.of("corrected", "refused"))
                     .contains(line.text("action")), line.raw());
         }
         assertEquals(List.of(), run.stderr().lines().filter(l -> l.startsWith("redirect-guard")).toList());
-    }
-
-    /** What RFC 9110 delivers: the application's result and what reached the target. */
-    private static String expected(String call) {
-        String headers = " custom=xc-lib";
-        String creds = " auth=Bearer token-lib cookie=sid=cookie-lib";
-        String post = "POST body=body-" + call + " ct=text/plain";
-        return "got 200 ok:" + call + " | target " + switch (call.substring(call.indexOf('-') + 1)) {
-            case "post307", "post308" -> post + creds + headers;
-            case "post303" -> "GET body=- ct=-" + creds + headers;
-            case "xpost307" -> post + " auth=- cookie=-" + headers;
-            default -> throw new IllegalArgumentException(call);
-        };
     }
 
     /**

@@ -66,11 +66,7 @@ class ProxyIT {
     }
 
     private static List<String> calls(JdkMatrix.Jdk jdk) {
-        List<String> calls = new ArrayList<>();
-        for (String client : jdk.version() >= 11 ? List.of("huc", "hc") : List.of("huc")) {
-            CALLS.forEach(c -> calls.add(client + "-" + c));
-        }
-        return calls;
+        return AppCallsOracle.calls(jdk, CALLS);
     }
 
     private void run(JdkMatrix.Jdk jdk, String mode) throws Exception {
@@ -90,8 +86,7 @@ class ProxyIT {
             for (EchoServer.Received r : all) {
                 assertEquals("by=rg-proxy", r.forwarded(), call + ": a request went around the proxy");
             }
-            observed.put(call, "got " + run.outcomes().get(call) + " | target "
-                    + String.join(" + ", target.stream().map(EchoServer.Received::describe).toList()));
+            observed.put(call, AppCallsOracle.observed(run, call, target));
         }
         report(jdk, mode, observed);
         assertTrue(proxy.forwarded.stream().anyMatch(l -> l.contains("/" + runId + "/")), "nothing went through the proxy");
@@ -109,29 +104,7 @@ class ProxyIT {
         if (mode.equals("audit")) {
             assertEquals(none, observed, "audit must leave every call as without the agent");
         }
-        String creds = " auth=Bearer token-lib cookie=sid=cookie-lib";
-        List<String> wrong = new ArrayList<>();
-        for (String call : calls(jdk)) {
-            String post = "POST body=body-" + call + " ct=text/plain";
-            String expected = "got 200 ok:" + call + " | target " + switch (call.substring(call.indexOf('-') + 1)) {
-                case "post307", "post308" -> post + creds + " custom=xc-lib";
-                case "post303" -> "GET body=- ct=-" + creds + " custom=xc-lib";
-                case "xpost307" -> post + " auth=- cookie=- custom=xc-lib";
-                case "get308" -> "GET body=- ct=-" + creds + " custom=xc-lib";
-                default -> throw new IllegalArgumentException(call);
-            };
-            if (mode.equals("enforce") && !expected.equals(observed.get(call))) {
-                wrong.add(call + "\n  expected " + expected + "\n  got      " + observed.get(call) + "\n  no agent "
-                        + none.get(call));
-            }
-            // A line for every call the JDK alone sends against the rules, and for no other.
-            boolean logged = run.log().stream()
-                    .anyMatch(l -> String.valueOf(l.text("from")).endsWith("/" + runId + "/" + call + "/start"));
-            if (logged == expected.equals(none.get(call))) {
-                wrong.add(call + ": " + (logged ? "" : "no ") + "log line, the JDK alone gives " + none.get(call));
-            }
-        }
-        assertEquals(List.of(), wrong, run.describe());
+        assertEquals(List.of(), AppCallsOracle.mismatches(mode, runId, calls(jdk), run, observed, none), run.describe());
         assertEquals(List.of(), run.stderr().lines().filter(l -> l.startsWith("redirect-guard")).toList());
     }
 
