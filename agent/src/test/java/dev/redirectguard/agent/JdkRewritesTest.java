@@ -22,10 +22,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Rewrites the HTTP classes of every JDK of the matrix (read from their runtime images, nothing
  * is run) and checks the result with ASM's analyzer. The running JDK is always checked; the
- * others come from JDK8_HOME .. JDK25_HOME, which CI sets and requires.
+ * others come from JDK8_HOME .. JDK27_HOME, which CI sets and requires.
  */
 class JdkRewritesTest {
-    private static final String[] VERSIONS = {"8", "11", "17", "21", "25"};
+    private static final String[] VERSIONS = {"8", "11", "17", "21", "25", "27"};
 
     @Test
     void runningJdkIsRewrittenAndVerified() throws Exception {

@@ -13,11 +13,11 @@ import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 
 /**
- * The JDKs the child programs run on, from JDK8_HOME .. JDK25_HOME. All five are required unless
+ * The JDKs the child programs run on, from JDK8_HOME .. JDK27_HOME. All six are required unless
  * {@code -Dredirectguard.jdks=17,21} narrows the matrix: a missing JDK is a failure, never a skip.
  */
 final class JdkMatrix {
-    static final List<Integer> ALL = List.of(8, 11, 17, 21, 25);
+    static final List<Integer> ALL = List.of(8, 11, 17, 21, 25, 27);
 
     /** A JDK of the matrix; {@code problem} is set (and {@code home} null) when it cannot be used. */
     record Jdk(int version, Path home, String problem) {
