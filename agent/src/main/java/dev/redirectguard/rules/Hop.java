@@ -13,8 +13,12 @@ public final class Hop {
     private final Target from;
     private final Target to;
     private final Set<String> callerHeaders;
+    private final Set<String> callerBodyHeaders;
 
-    /** @param callerHeaders names of the headers the caller set itself (any case); body headers are ignored */
+    /**
+     * @param callerHeaders names of the headers the request carried (any case): the caller's own,
+     *     and the body headers that went with its body (Content-Type, also when the client added it)
+     */
     public Hop(int status, String method, BodyKind body, Target from, Target to, Iterable<String> callerHeaders) {
         this.status = status;
         this.method = method;
@@ -22,12 +26,14 @@ public final class Hop {
         this.from = from;
         this.to = to;
         Set<String> names = new LinkedHashSet<String>();
+        Set<String> bodyNames = new LinkedHashSet<String>();
         for (String name : callerHeaders) {
-            if (name != null && !Headers.isBodyHeader(name)) {
-                names.add(name.toLowerCase(Locale.ROOT));
+            if (name != null) {
+                (Headers.isBodyHeader(name) ? bodyNames : names).add(name.toLowerCase(Locale.ROOT));
             }
         }
         this.callerHeaders = Collections.unmodifiableSet(names);
+        this.callerBodyHeaders = Collections.unmodifiableSet(bodyNames);
     }
 
     public int status() {
@@ -53,6 +59,11 @@ public final class Hop {
     /** Lower-case names of the caller's own non-body headers. */
     public Set<String> callerHeaders() {
         return callerHeaders;
+    }
+
+    /** Lower-case names of the body headers that went with the body; empty when there were none to send again. */
+    public Set<String> callerBodyHeaders() {
+        return callerBodyHeaders;
     }
 
     public boolean sameOrigin() {

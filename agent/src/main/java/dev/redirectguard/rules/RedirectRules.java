@@ -70,10 +70,11 @@ public final class RedirectRules {
                         ? one(Rule.NO_HTTPS_DOWNGRADE, "https to http followed")
                         : Collections.<Violation>emptyList();
             }
-            // A streamed body that the rules need again: no client can replay it. Always worth a line.
+            // A streamed body that the rules need again: no client can replay it, and not following
+            // is what the rules ask (HttpURLConnection's HttpRetryException): nothing differs on the wire.
             return actual.follows()
                     ? one(statusRule, "streamed body followed without being replayed")
-                    : one(Rule.STREAMED_BODY, hop.status() + " needs the streamed " + hop.method() + " body again");
+                    : Collections.<Violation>emptyList();
         }
         if (!actual.follows()) {
             return one(statusRule, hop.status() + " not followed (" + actual.describe() + ")");
@@ -86,7 +87,9 @@ public final class RedirectRules {
         if (expected.body() != actual.body()) {
             wrong.add(actual.body() ? "body sent again" : "body dropped");
         }
-        if (expected.bodyHeaders() != actual.bodyHeaders()) {
+        // Only body headers that exist can be kept or dropped: a body sent without any (no
+        // Content-Type set) is the same on the wire either way.
+        if (expected.bodyHeaders() != actual.bodyHeaders() && !hop.callerBodyHeaders().isEmpty()) {
             wrong.add(actual.bodyHeaders() ? "body headers sent without the body" : "body headers dropped");
         }
         if (!wrong.isEmpty()) {
@@ -106,6 +109,58 @@ public final class RedirectRules {
             }
         }
         return found;
+    }
+
+    /**
+     * What is done about each broken rule of a hop: enforced, when {@code scope} is not null and
+     * puts the rule in scope; else observed (with the scope's reason in an enforce JVM).
+     *
+     * @param scope null in audit; in enforce, which rules this hop enforces
+     */
+    public static List<Judgement> judge(List<Violation> violations, RuleScope scope) {
+        List<Judgement> out = new ArrayList<Judgement>(violations.size());
+        for (Violation v : violations) {
+            String outOfScope = scope == null ? null : scope.outOfScope(v.rule());
+            out.add(new Judgement(v, scope != null && outOfScope == null, outOfScope));
+        }
+        return out;
+    }
+
+    /** The rules whose violation {@code judgements} enforce. */
+    public static Set<Rule> enforced(List<Judgement> judgements) {
+        Set<Rule> rules = java.util.EnumSet.noneOf(Rule.class);
+        for (Judgement j : judgements) {
+            if (j.enforced()) {
+                rules.add(j.violation().rule());
+            }
+        }
+        return rules;
+    }
+
+    /**
+     * The next request of a hop when only {@code enforced} rules are made true and the rest is
+     * left as the client does it ({@code jdk}): method, body and body headers follow the status
+     * rule; caller headers same-origin-headers (restored) and cross-origin-strip (removed); the
+     * refusal of https to http no-https-downgrade; each applied or not on its own.
+     */
+    public static NextRequest compose(Hop hop, NextRequest jdk, RedirectPolicy policy, Set<Rule> enforced) {
+        NextRequest expected = expected(hop, policy);
+        Rule statusRule = Rule.forStatus(hop.status());
+        if (hop.downgrade()) {
+            return enforced.contains(Rule.NO_HTTPS_DOWNGRADE) ? NextRequest.returned() : jdk;
+        }
+        NextRequest base = enforced.contains(statusRule) ? expected : jdk;
+        if (!base.follows()) {
+            return base;
+        }
+        Set<String> headers = new LinkedHashSet<String>(jdk.follows() ? jdk.headers() : expected.headers());
+        if (hop.sameOrigin() && enforced.contains(Rule.SAME_ORIGIN_HEADERS)) {
+            headers.addAll(expected.headers());
+        }
+        if (!hop.sameOrigin() && enforced.contains(Rule.CROSS_ORIGIN_STRIP)) {
+            headers.removeAll(policy.stripOnCrossOrigin());
+        }
+        return NextRequest.follow(base.method(), base.body(), base.bodyHeaders(), headers);
     }
 
     private static List<Violation> one(Rule rule, String detail) {

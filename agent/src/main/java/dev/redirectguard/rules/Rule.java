@@ -34,7 +34,7 @@ public enum Rule {
     }
 
     /** The rule that governs the method and body of a hop with this status. */
-    static Rule forStatus(int status) {
+    public static Rule forStatus(int status) {
         switch (status) {
             case 303: return GET_AFTER_303;
             case 307:

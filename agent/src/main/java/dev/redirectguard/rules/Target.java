@@ -40,6 +40,16 @@ public final class Target {
         return scheme;
     }
 
+    /** Lower case; an IPv6 literal without brackets. */
+    public String host() {
+        return host;
+    }
+
+    /** The effective port: the scheme's default when the URL gives none. */
+    public int port() {
+        return port;
+    }
+
     /** Scheme, host and port all equal (RFC 6454 origin). */
     public boolean sameOrigin(Target other) {
         return scheme.equals(other.scheme) && host.equals(other.host) && port == other.port;
