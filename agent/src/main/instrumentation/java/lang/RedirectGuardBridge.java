@@ -4,100 +4,160 @@ import java.net.URI;
 import java.net.URL;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The one redirect-guard class that lives inside java.base, defined there at run time, so that the
- * rewritten JDK classes (boot and platform loaders) can reach it. It names JDK types only and
- * holds no logic: each hook asks the installed {@link Hooks} and, when there are none or they
- * fail, answers exactly what the unpatched JDK would have done. Nothing here may throw.
+ * rewritten JDK classes (boot and platform loaders) can reach it. It names JDK types only.
  *
- * <p>Compiled against the JDK's own classes (class file 52, not {@code --release 8}), because it
- * calls sun.net.www.MessageHeader directly: same module, no reflection, which on JDK 18+ would
- * start the method-handle machinery on the first redirect.
+ * <p>A capability, not an API: the agent installs its {@link Hooks} once, through a lookup that
+ * only the agent's own injector holds (JDK 9+: java.lang is opened to that one throwaway loader;
+ * JDK 8: reflection, which a SecurityManager denies to application code); there is no public
+ * way to install, replace, read or remove them. The public methods are the entry points the
+ * rewritten JDK code calls; they hand header values to the installed hooks only.
+ *
+ * <p>A hop's decision lives with the hop: the first hook of a hop returns its plan, which is kept
+ * against the hop's own object (the connection, or the request being redirected) until the JDK
+ * method that encloses the hop exits, on every path; later steps of the hop only apply it. When
+ * there are no hooks, or a hook fails, each step answers exactly what the unpatched JDK would
+ * have done, so a failed decision leaves the whole hop the JDK's own. Nothing here may throw.
  */
 public final class RedirectGuardBridge {
 
-    /** The agent's side; every method may assume it is called on the thread doing the hop. */
+    /** The agent's side. Every method runs on the thread doing the hop. */
     public interface Hooks {
-        /** HttpURLConnection.followRedirect: the highest status it follows (307 = JDK, 308 = follow 308). */
-        int hucFollowCeiling(Object connection, boolean streaming);
-
-        /** HttpURLConnection.followRedirect0, first step: true makes the JDK throw HttpRetryException. */
-        boolean hucHop(boolean streaming, Object connection, int status, URL target, boolean buffered,
-                       String[] callerHeaderNames);
-
-        /** Whether the hop switches to GET (replaces the JDK's {@code method.equals("POST")}). */
-        boolean hucSwitchToGet(String method, int status);
-
-        /** Replaces {@code Boolean.getBoolean("http.strictPostRedirect")}. */
-        boolean hucStrictPostRedirect(String property);
+        /** HttpURLConnection.followRedirect met a 308: true to follow it exactly like a 307. */
+        boolean hucFollow308(Object connection, boolean streaming);
 
         /**
-         * The hop is followed. {@code callerHeaders} alternates name and value. Returns header
-         * names to remove from the next request, then null, then name/value pairs to add; or null.
+         * HttpURLConnection.followRedirect0, its first step: decide the whole hop. {@code callerHeaders}
+         * alternates name and value. Returns null to leave the hop to the JDK.
          */
-        String[] hucFollowed(String[] callerHeaders);
+        HucPlan hucHop(Object connection, int status, URL target, boolean streaming, boolean buffered,
+                       String[] callerHeaders);
 
-        /** java.net.http MultiExchange created, on the caller's thread. */
-        void hcExchangeStarted(Object request);
+        /** java.net.http: a request was sent (MultiExchange created), on the sending thread. */
+        void hcSent(Object exchange, Object client);
 
-        String hcRedirectedMethod(String jdkMethod, int status, String method);
+        /**
+         * RedirectFilter.handleResponse chose the JDK's method for a 3xx: the hop's record (kept
+         * against {@code previous}, the request being redirected), or null for none.
+         */
+        Object hcHop(int status, String method, String jdkMethod, URI target, Object previous, Object exchange);
 
-        /** {@code request}: the request of the hop where the JDK's filter keeps it (11, 17, 25), else null. */
-        boolean hcCanRedirect(boolean jdkAnswer, URI from, URI to, Object request);
+        /** RedirectFilter.canRedirect answered true for this hop: true to refuse it after all. */
+        boolean hcRefuse(Object hop);
 
-        /** Returns the HttpHeaders the redirected request carries (the JDK's unless enforcing). */
-        Object hcRedirectHeaders(Object request, Object previousRequest, Object headers, Object previousHeaders, Object publisher,
-                                 Object previousPublisher, URI from, URI to, String previousMethod, String method);
+        /**
+         * The redirected request was built: its method, user headers and body publisher as the
+         * hop sends them ({@code null}: the JDK's, unchanged).
+         */
+        Object[] hcNext(Object hop, Object previous, String jdkMethod, Object jdkHeaders, Object jdkPublisher);
+    }
 
-        /** Returns the body publisher the redirected request carries. */
-        Object hcRedirectPublisher(Object publisher);
+    /** An HttpURLConnection hop, decided once; the steps of followRedirect0 apply it. */
+    public static final class HucPlan {
+        final boolean throwRetry;
+        final boolean switchToGet;
+        final boolean resetStreaming;
+        final String[] removeCallerValues;
+        final String[] add;
+
+        /**
+         * @param throwRetry whether a streamed body still throws HttpRetryException
+         * @param switchToGet whether the hop becomes a bodiless GET (the JDK's POST branch)
+         * @param resetStreaming whether that GET drops the streaming lengths of the body it no longer sends
+         * @param removeCallerValues name/value pairs: a header of the next request is removed when it
+         *     still carries exactly the caller's value (the JDK's own credentials for the target stay)
+         * @param add name/value pairs added to the next request
+         */
+        public HucPlan(boolean throwRetry, boolean switchToGet, boolean resetStreaming, String[] removeCallerValues,
+                       String[] add) {
+            this.throwRetry = throwRetry;
+            this.switchToGet = switchToGet;
+            this.resetStreaming = resetStreaming;
+            this.removeCallerValues = removeCallerValues == null ? new String[0] : removeCallerValues.clone();
+            this.add = add == null ? new String[0] : add.clone();
+        }
+    }
+
+    /** Identity of a hop's own object (JDK requests define equals() by content). */
+    private static final class Owner {
+        private final Object object;
+
+        Owner(Object object) {
+            this.object = object;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(object);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Owner && ((Owner) o).object == object;
+        }
     }
 
     private static volatile Hooks hooks;
-    private static volatile long suppressed;
-    private static volatile Throwable firstSuppressed;
+    /** Decisions of the hops in progress, by the hop's own object; removed as each hop's JDK method exits. */
+    private static final ConcurrentHashMap<Owner, Object> HOPS = new ConcurrentHashMap<Owner, Object>();
+    private static final java.util.concurrent.atomic.AtomicLong SUPPRESSED = new java.util.concurrent.atomic.AtomicLong();
 
     private RedirectGuardBridge() {
     }
 
-    public static void install(Hooks h) {
-        hooks = h;
-    }
-
-    /** Throwables the hooks raised and the bridge swallowed; the first one, for diagnosis. */
-    public static long suppressedCount() {
-        return suppressed;
-    }
-
-    public static Throwable firstSuppressed() {
-        return firstSuppressed;
-    }
-
-    private static void suppress(Throwable t) {
-        if (firstSuppressed == null) {
-            firstSuppressed = t;
+    /** Reached only through the agent's injector (see the class comment). Once, and never null. */
+    private static synchronized boolean install(Hooks h) {
+        if (h == null || hooks != null) {
+            return false;
         }
-        suppressed++;
+        hooks = h;
+        return true;
+    }
+
+    /** Throwables the hooks raised and the bridge swallowed (each hop then the JDK's own); expect 0. */
+    public static long suppressedCount() {
+        return SUPPRESSED.get();
+    }
+
+    private static void suppress(String where, Throwable t) {
+        if (SUPPRESSED.getAndIncrement() == 0) {
+            try {
+                System.err.println("redirect-guard: a hook failed in " + where + "; that hop is the JDK's own,"
+                        + " and so is any later hop whose hook fails (SuppressedErrors counts them): " + t);
+            } catch (Throwable ignored) {
+                // nothing left to tell it with
+            }
+        }
+    }
+
+    private static Object hop(Object owner) {
+        return owner == null || HOPS.isEmpty() ? null : HOPS.get(new Owner(owner));
     }
 
     // ---- sun.net.www.protocol.http.HttpURLConnection ----
 
-    /** Called for every response of 300 or more; anything but 308 costs one comparison. */
+    /**
+     * followRedirect: {@code stat > 307} returns the 3xx to the caller; this replaces the 307.
+     * Anything but a 308 costs one comparison.
+     */
     public static int hucFollowCeiling(int status, Object connection) {
         Hooks h = hooks;
         if (status != 308 || h == null) {
             return 307;
         }
         try {
-            return h.hucFollowCeiling(connection,
-                    ((sun.net.www.protocol.http.HttpURLConnection) connection).streaming());
+            return h.hucFollow308(connection,
+                    ((sun.net.www.protocol.http.HttpURLConnection) connection).streaming()) ? 308 : 307;
         } catch (Throwable t) {
-            suppress(t);
+            suppress("HttpURLConnection.followRedirect", t);
             return 307;
         }
     }
 
+    /** followRedirect0, after {@code streaming()}: decides the hop; true makes the JDK throw HttpRetryException. */
     public static boolean hucHop(boolean streaming, Object connection, int status, URL target, Object poster,
                                  Object userHeaders) {
         Hooks h = hooks;
@@ -105,62 +165,71 @@ public final class RedirectGuardBridge {
             return streaming;
         }
         try {
-            String[] pairs = headerPairs(userHeaders);
-            String[] names = new String[pairs.length / 2];
-            for (int i = 0; i < names.length; i++) {
-                names[i] = pairs[2 * i];
+            HucPlan plan = h.hucHop(connection, status, target, streaming, poster != null, headerPairs(userHeaders));
+            if (plan == null) {
+                return streaming;
             }
-            return h.hucHop(streaming, connection, status, target, poster != null, names);
+            HOPS.put(new Owner(connection), plan);
+            return plan.throwRetry;
         } catch (Throwable t) {
-            suppress(t);
+            suppress("HttpURLConnection.followRedirect0", t);
             return streaming;
         }
     }
 
-    public static boolean hucSwitchToGet(String method, int status) {
-        Hooks h = hooks;
-        if (h != null) {
-            try {
-                return h.hucSwitchToGet(method, status);
-            } catch (Throwable t) {
-                suppress(t);
-            }
+    /** Replaces {@code method.equals("POST")}: whether the hop takes the JDK's switch to GET. */
+    public static boolean hucSwitchToGet(String method, int status, Object connection) {
+        Object plan = hop(connection);
+        if (plan instanceof HucPlan) {
+            return ((HucPlan) plan).switchToGet;
         }
-        return method.equals("POST");
+        // Without a plan a 308 is here only because the rules followed it at the gate: like a 307.
+        return status != 308 && method.equals("POST");
     }
 
-    public static boolean hucStrictPostRedirect(String property) {
-        Hooks h = hooks;
-        if (h != null) {
-            try {
-                return h.hucStrictPostRedirect(property);
-            } catch (Throwable t) {
-                suppress(t);
-            }
-        }
-        return Boolean.getBoolean(property);
+    /** Replaces {@code Boolean.getBoolean("http.strictPostRedirect")}; a plan has decided the switch already. */
+    public static boolean hucStrictPostRedirect(String property, Object connection) {
+        return !(hop(connection) instanceof HucPlan) && Boolean.getBoolean(property);
     }
 
-    public static void hucFollowed(Object requests, Object userHeaders) {
-        Hooks h = hooks;
-        if (h == null) {
+    /** After the switch to GET: a streaming length the bodiless GET must not announce, or the JDK's value. */
+    public static int hucStreamingLength(int value, Object connection) {
+        Object plan = hop(connection);
+        return plan instanceof HucPlan && ((HucPlan) plan).resetStreaming ? -1 : value;
+    }
+
+    public static long hucStreamingLengthLong(long value, Object connection) {
+        Object plan = hop(connection);
+        return plan instanceof HucPlan && ((HucPlan) plan).resetStreaming ? -1L : value;
+    }
+
+    /** Before followRedirect0 returns true: the plan's header changes to the next request. */
+    public static void hucFollowed(Object requests, Object userHeaders, Object connection) {
+        Object found = hop(connection);
+        if (!(found instanceof HucPlan)) {
             return;
         }
+        HucPlan plan = (HucPlan) found;
         try {
-            String[] ops = h.hucFollowed(headerPairs(userHeaders));
-            if (ops == null) {
-                return;
-            }
             sun.net.www.MessageHeader next = (sun.net.www.MessageHeader) requests;
-            int i = 0;
-            for (; i < ops.length && ops[i] != null; i++) {
-                next.remove(ops[i]);
+            for (int i = 0; i + 1 < plan.removeCallerValues.length; i += 2) {
+                String value = next.findValue(plan.removeCallerValues[i]);
+                if (value != null && value.equals(plan.removeCallerValues[i + 1])) {
+                    next.remove(plan.removeCallerValues[i]);
+                }
             }
-            for (i++; i + 1 < ops.length; i += 2) {
-                next.add(ops[i], ops[i + 1]);
+            for (int i = 0; i + 1 < plan.add.length; i += 2) {
+                next.add(plan.add[i], plan.add[i + 1]);
             }
         } catch (Throwable t) {
-            suppress(t);
+            suppress("HttpURLConnection.followRedirect0 (headers)", t);
+        }
+    }
+
+    /** followRedirect exits, returning or throwing: the hop is over. */
+    public static void hucHopEnd(Object connection) {
+        if (!HOPS.isEmpty()) {
+            HOPS.remove(new Owner(connection));
         }
     }
 
@@ -189,72 +258,77 @@ public final class RedirectGuardBridge {
 
     // ---- java.net.http (jdk.internal.net.http) ----
 
-    public static void hcExchangeStarted(Object request) {
+    /** MultiExchange constructed: on the sending thread. */
+    public static void hcSent(Object exchange, Object client) {
         Hooks h = hooks;
         if (h == null) {
             return;
         }
         try {
-            h.hcExchangeStarted(request);
+            h.hcSent(exchange, client);
         } catch (Throwable t) {
-            suppress(t);
+            suppress("HttpClient send", t);
         }
     }
 
-    public static String hcRedirectedMethod(String jdkMethod, int status, String method) {
+    /** RedirectFilter.handleResponse, after redirectedMethod: the hop starts; returns the JDK's method. */
+    public static String hcHop(int status, String method, String jdkMethod, URI target, Object previous,
+                               Object exchange) {
         Hooks h = hooks;
-        if (h == null) {
+        if (h == null || previous == null) {
             return jdkMethod;
         }
         try {
-            String m = h.hcRedirectedMethod(jdkMethod, status, method);
-            return m != null ? m : jdkMethod;
+            Object hop = h.hcHop(status, method, jdkMethod, target, previous, exchange);
+            if (hop != null) {
+                HOPS.put(new Owner(previous), hop);
+            }
         } catch (Throwable t) {
-            suppress(t);
-            return jdkMethod;
+            suppress("HttpClient RedirectFilter", t);
         }
+        return jdkMethod;
     }
 
-    public static boolean hcCanRedirect(boolean jdkAnswer, URI from, URI to, Object request) {
+    /** After canRedirect: its answer, unless the hop's decision refuses it. */
+    public static boolean hcCanRedirect(boolean jdkAnswer, Object previous) {
         Hooks h = hooks;
-        if (h == null) {
+        Object hop = hop(previous);
+        if (!jdkAnswer || h == null || hop == null) {
             return jdkAnswer;
         }
         try {
-            return h.hcCanRedirect(jdkAnswer, from, to, request);
+            return !h.hcRefuse(hop);
         } catch (Throwable t) {
-            suppress(t);
+            suppress("HttpClient RedirectFilter.canRedirect", t);
             return jdkAnswer;
         }
     }
 
-    public static Object hcRedirectHeaders(Object request, Object previousRequest, Object headers, Object previousHeaders, Object publisher,
-                                           Object previousPublisher, URI from, URI to, String previousMethod,
-                                           String method) {
+    /**
+     * End of the HttpRequestImpl constructor that builds a redirect's request, from {@code previous}:
+     * {method, user headers, body publisher} for the new request, all three or none of them changed.
+     * A constructor of the same kind that is no redirect (an authentication retry) finds no hop.
+     */
+    public static Object[] hcRedirectRequest(Object previous, String method, Object headers, Object publisher) {
+        Object[] jdk = {method, headers, publisher};
         Hooks h = hooks;
-        if (h == null) {
-            return headers;
+        Object hop = hop(previous);
+        if (h == null || hop == null) {
+            return jdk;
         }
         try {
-            Object r = h.hcRedirectHeaders(request, previousRequest, headers, previousHeaders, publisher, previousPublisher, from, to,
-                    previousMethod, method);
-            return r != null ? r : headers;
+            Object[] next = h.hcNext(hop, previous, method, headers, publisher);
+            return next != null && next.length == 3 && next[0] instanceof String ? next : jdk;
         } catch (Throwable t) {
-            suppress(t);
-            return headers;
+            suppress("HttpClient HttpRequestImpl", t);
+            return jdk;
         }
     }
 
-    public static Object hcRedirectPublisher(Object publisher) {
-        Hooks h = hooks;
-        if (h == null) {
-            return publisher;
-        }
-        try {
-            return h.hcRedirectPublisher(publisher);
-        } catch (Throwable t) {
-            suppress(t);
-            return publisher;
+    /** RedirectFilter.handleResponse exits, returning or throwing: the hop is over. */
+    public static void hcHopEnd(Object previous) {
+        if (previous != null && !HOPS.isEmpty()) {
+            HOPS.remove(new Owner(previous));
         }
     }
 }

@@ -6,18 +6,25 @@ import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import java.util.function.Consumer;
+import java.security.ProtectionDomain;
+import java.util.function.Function;
 
 /**
  * Puts {@code java.lang.RedirectGuardBridge} into java.base, where the rewritten JDK classes can
- * see it. JDK 9+: a private lookup on java.lang, opened to a throwaway loader only. JDK 8:
- * sun.misc.Unsafe.defineClass into the boot loader (reflection is cheap there). Neither appends to the boot class path, which would
- * print a VM warning and switch off class data sharing for the application's classes.
+ * see it, and installs the agent's hooks in it: the capability only the agent holds. JDK 9+: a
+ * private lookup on java.lang, opened by {@code Instrumentation.redefineModule} to one throwaway
+ * loader whose only class is {@link BootInjector}, so the application's code never gets that
+ * access, and the bridge's private install is reached only from there. JDK 8:
+ * sun.misc.Unsafe.defineClass into the boot loader and reflection (a SecurityManager denies both
+ * to application code). Neither appends to the boot class path, which would print a VM warning
+ * and switch off class data sharing for the application's classes.
  */
 final class BootBridge {
     static final String BRIDGE = "java.lang.RedirectGuardBridge";
     private static final String INJECTOR = "dev.redirectguard.agent.BootInjector";
-    private static final String[] CLASSES = {"java/lang/RedirectGuardBridge$Hooks", "java/lang/RedirectGuardBridge"};
+    /** Nested classes first: the bridge names them. */
+    private static final String[] CLASSES = {"java/lang/RedirectGuardBridge$Hooks", "java/lang/RedirectGuardBridge$HucPlan",
+        "java/lang/RedirectGuardBridge$Owner", "java/lang/RedirectGuardBridge"};
 
     private BootBridge() {
     }
@@ -31,40 +38,57 @@ final class BootBridge {
         }
     }
 
-    static void inject(Instrumentation inst) throws Exception {
-        if (present()) {
-            return;
+    /**
+     * Defines the bridge (unless it exists) and installs the hooks that {@code hooks} makes once
+     * the bridge's interface exists. False when a bridge had hooks already (another copy of the
+     * agent installed it): this copy then stays out of the JDK's way.
+     */
+    @SuppressWarnings("unchecked")
+    static boolean inject(Instrumentation inst, java.util.function.Supplier<Object> hooks) throws Exception {
+        boolean exists = present();
+        if (JavaVersion.feature() >= 9) {
+            ThrowawayLoader throwaway = new ThrowawayLoader(resource(INJECTOR.replace('.', '/') + ".class"),
+                    BootBridge.class.getProtectionDomain());
+            throwaway.loadClass(INJECTOR);
+            ModuleAccess.openJavaLangTo(inst, throwaway);
+            Class.forName(INJECTOR, true, throwaway); // its static initializer registers an instance
+            Function<Object, Object> injector = (Function<Object, Object>) throwaway.registered;
+            if (!exists) {
+                injector.apply(classes());
+            }
+            return Boolean.TRUE.equals(injector.apply(hooks.get()));
         }
+        if (!exists) {
+            defineWithUnsafe(classes());
+        }
+        return install(hooks.get());
+    }
+
+    private static byte[][] classes() throws IOException {
         byte[][] classes = new byte[CLASSES.length][];
         for (int i = 0; i < CLASSES.length; i++) {
             classes[i] = resource(CLASSES[i] + ".class");
         }
-        if (javaSpecification() >= 9) {
-            injectWithLookup(inst, classes);
-        } else {
-            injectWithUnsafe(classes);
-        }
-    }
-
-    static int javaSpecification() {
-        String v = System.getProperty("java.specification.version", "1.8");
-        return v.startsWith("1.") ? Integer.parseInt(v.substring(2)) : Integer.parseInt(v);
+        return classes;
     }
 
     /** A loader for BootInjector alone, and the instance BootInjector hands it when it loads. */
-    private static final class ThrowawayLoader extends ClassLoader implements Consumer<Object> {
+    private static final class ThrowawayLoader extends ClassLoader implements java.util.function.Consumer<Object> {
         private final byte[] injector;
+        private final ProtectionDomain domain;
         private Object registered;
 
-        ThrowawayLoader(byte[] injector) {
+        ThrowawayLoader(byte[] injector, ProtectionDomain domain) {
             super(null);
             this.injector = injector;
+            this.domain = domain;
         }
 
         @Override
         protected Class<?> findClass(String name) throws ClassNotFoundException {
             if (name.equals(INJECTOR)) {
-                return defineClass(name, injector, 0, injector.length);
+                // The agent's own code source: a SecurityManager grants the injector what it grants the agent.
+                return defineClass(name, injector, 0, injector.length, domain);
             }
             throw new ClassNotFoundException(name);
         }
@@ -75,50 +99,31 @@ final class BootBridge {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static void injectWithLookup(Instrumentation inst, byte[][] classes) throws Exception {
-        ThrowawayLoader throwaway = new ThrowawayLoader(resource(INJECTOR.replace('.', '/') + ".class"));
-        throwaway.loadClass(INJECTOR);
-        ModuleAccess.openJavaLangTo(inst, throwaway);
-        Class.forName(INJECTOR, true, throwaway); // its static initializer registers an instance
-        ((Consumer<byte[][]>) throwaway.registered).accept(classes);
-    }
-
-    private static void injectWithUnsafe(byte[][] classes) throws Exception {
+    private static void defineWithUnsafe(byte[][] classes) throws Exception {
         Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
         Field theUnsafe = unsafeClass.getDeclaredField("theUnsafe");
         theUnsafe.setAccessible(true);
         Object unsafe = theUnsafe.get(null);
         Method define = unsafeClass.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
-                ClassLoader.class, java.security.ProtectionDomain.class);
+                ClassLoader.class, ProtectionDomain.class);
         for (int i = 0; i < classes.length; i++) {
             define.invoke(unsafe, CLASSES[i].replace('/', '.'), classes[i], 0, classes[i].length, null, null);
         }
     }
 
-    /**
-     * Reads an entry of the agent's own jar through ZipFile, which shares the central directory
-     * the class loader already read; a resource URL would load the jar: URL handler machinery.
-     */
-    private static byte[] resource(String name) throws IOException {
-        java.net.URL location = BootBridge.class.getProtectionDomain().getCodeSource().getLocation();
-        InputStream in;
-        java.util.zip.ZipFile zip = null;
-        if ("file".equals(location.getProtocol()) && location.getPath().endsWith(".jar")) {
-            try {
-                zip = new java.util.zip.ZipFile(new java.io.File(location.toURI()));
-            } catch (java.net.URISyntaxException e) {
-                throw new IOException(e.toString());
-            }
-            java.util.zip.ZipEntry entry = zip.getEntry(name);
-            in = entry == null ? null : zip.getInputStream(entry);
-        } else {
-            in = BootBridge.class.getClassLoader().getResourceAsStream(name); // classes directory (tests)
-        }
+    /** JDK 8: the bridge's private install, by reflection. */
+    private static boolean install(Object hooks) throws Exception {
+        Class<?> bridge = Class.forName(BRIDGE, false, null);
+        Class<?> hooksType = Class.forName(BRIDGE + "$Hooks", false, null);
+        Method install = bridge.getDeclaredMethod("install", hooksType);
+        install.setAccessible(true);
+        return Boolean.TRUE.equals(install.invoke(null, hooks));
+    }
+
+    /** An entry of the agent's own code (the agent jar's {@code inst/} directory, or the classes directory). */
+    static byte[] resource(String name) throws IOException {
+        InputStream in = BootBridge.class.getClassLoader().getResourceAsStream(name);
         if (in == null) {
-            if (zip != null) {
-                zip.close();
-            }
             throw new IOException("missing from the agent jar: " + name);
         }
         try {
@@ -130,9 +135,6 @@ final class BootBridge {
             return out.toByteArray();
         } finally {
             in.close();
-            if (zip != null) {
-                zip.close();
-            }
         }
     }
 }

@@ -1,28 +1,42 @@
 package dev.redirectguard.agent;
 
 import java.lang.invoke.MethodHandles;
-import java.util.function.Consumer;
+import java.lang.reflect.Method;
+import java.util.function.Function;
 
 /**
- * Defines classes inside java.lang (JDK 9+). It runs in a throwaway class loader whose unnamed
- * module alone is given access to java.lang, so the application's code never is. JDK types only,
- * and no reflection: loading the class hands an instance to its loader, which is a Consumer.
+ * Defines the bridge inside java.lang and installs the agent's hooks in it (JDK 9+). It runs in a
+ * throwaway class loader whose unnamed module alone is given access to java.lang, so the
+ * application's code never is. JDK types only, and no reflective construction: loading the class
+ * hands an instance to its loader, which is a Consumer.
+ *
+ * <p>{@code apply(byte[][])} defines classes (returns null); {@code apply(hooks)} installs the
+ * hooks through the bridge's private {@code install} (returns whether it took them).
  */
-public final class BootInjector implements Consumer<byte[][]> {
+public final class BootInjector implements Function<Object, Object> {
     static {
         @SuppressWarnings("unchecked")
-        Consumer<Object> loader = (Consumer<Object>) BootInjector.class.getClassLoader();
+        java.util.function.Consumer<Object> loader =
+                (java.util.function.Consumer<Object>) BootInjector.class.getClassLoader();
         loader.accept(new BootInjector());
     }
 
     @Override
-    public void accept(byte[][] classes) {
+    public Object apply(Object argument) {
         try {
-            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(Object.class, MethodHandles.lookup());
-            for (byte[] bytes : classes) {
-                lookup.defineClass(bytes);
+            if (argument instanceof byte[][]) {
+                MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(Object.class, MethodHandles.lookup());
+                for (byte[] bytes : (byte[][]) argument) {
+                    lookup.defineClass(bytes);
+                }
+                return null;
             }
-        } catch (IllegalAccessException e) {
+            Class<?> bridge = Class.forName("java.lang.RedirectGuardBridge", false, null);
+            Method install = bridge.getDeclaredMethod("install",
+                    Class.forName("java.lang.RedirectGuardBridge$Hooks", false, null));
+            install.setAccessible(true);
+            return install.invoke(null, argument);
+        } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }

@@ -2,33 +2,22 @@ package dev.redirectguard.agent;
 
 import java.net.URI;
 import java.net.URL;
+import java.security.AccessController;
+import java.security.PrivilegedAction;
 
 /**
  * The agent's side of {@link RedirectGuardBridge}. Loaded only after the bridge is defined in
- * java.base, since it implements the bridge's interface.
+ * java.base, since it implements the bridge's interface. Under a SecurityManager each hook runs
+ * privileged, with the agent's own protection domain: the application's restricted permissions
+ * (it is on the stack) are not the agent's.
  */
 final class GuardHooks implements RedirectGuardBridge.Hooks {
     private final GuardState state;
     private volatile HucHops hucHops;
     private volatile HttpClientHops httpClientHops;
 
-    private GuardHooks(GuardState state) {
+    GuardHooks(GuardState state) {
         this.state = state;
-    }
-
-    /**
-     * Connects the agent to the bridge; call only once the bridge exists. Here, and not in the
-     * class that defines the bridge: verifying a call that passes a GuardHooks as a Hooks loads
-     * Hooks, and before the bridge exists the application class loader would try to define a
-     * java.lang class, which it may not.
-     */
-    static void install(GuardState state) {
-        RedirectGuardBridge.install(new GuardHooks(state));
-    }
-
-    /** For the MBean; only called once the bridge exists (the MBean is registered after it). */
-    static long suppressedCount() {
-        return RedirectGuardBridge.suppressedCount();
     }
 
     /** Built on first use: a JVM that never meets a redirect never loads the rules. */
@@ -58,61 +47,91 @@ final class GuardHooks implements RedirectGuardBridge.Hooks {
         return h;
     }
 
+    private static boolean secured() {
+        return System.getSecurityManager() != null;
+    }
+
     @Override
-    public int hucFollowCeiling(Object connection, boolean streaming) {
-        try {
-            return huc().followCeiling(connection, streaming);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+    public boolean hucFollow308(final Object connection, final boolean streaming) {
+        if (secured()) {
+            return AccessController.doPrivileged(new PrivilegedAction<Boolean>() {
+                @Override
+                public Boolean run() {
+                    return huc().follow308(connection, streaming);
+                }
+            });
         }
+        return huc().follow308(connection, streaming);
     }
 
     @Override
-    public boolean hucHop(boolean streaming, Object connection, int status, URL target, boolean buffered,
-                          String[] callerHeaderNames) {
-        return huc().hop(streaming, connection, status, target, buffered, callerHeaderNames);
+    public RedirectGuardBridge.HucPlan hucHop(final Object connection, final int status, final URL target,
+                                              final boolean streaming, final boolean buffered,
+                                              final String[] callerHeaders) {
+        if (secured()) {
+            return AccessController.doPrivileged(new PrivilegedAction<RedirectGuardBridge.HucPlan>() {
+                @Override
+                public RedirectGuardBridge.HucPlan run() {
+                    return huc().hop(connection, status, target, streaming, buffered, callerHeaders);
+                }
+            });
+        }
+        return huc().hop(connection, status, target, streaming, buffered, callerHeaders);
     }
 
     @Override
-    public boolean hucSwitchToGet(String method, int status) {
-        return huc().switchToGet(method, status);
+    public void hcSent(final Object exchange, final Object client) {
+        if (secured()) {
+            AccessController.doPrivileged(new PrivilegedAction<Void>() {
+                @Override
+                public Void run() {
+                    httpClient().sent(exchange, client);
+                    return null;
+                }
+            });
+            return;
+        }
+        httpClient().sent(exchange, client);
     }
 
     @Override
-    public boolean hucStrictPostRedirect(String property) {
-        return huc().strictPostRedirect(property);
+    public Object hcHop(final int status, final String method, final String jdkMethod, final URI target,
+                        final Object previous, final Object exchange) {
+        if (secured()) {
+            return AccessController.doPrivileged(new PrivilegedAction<Object>() {
+                @Override
+                public Object run() {
+                    return httpClient().hop(status, method, jdkMethod, target, previous, exchange);
+                }
+            });
+        }
+        return httpClient().hop(status, method, jdkMethod, target, previous, exchange);
     }
 
     @Override
-    public String[] hucFollowed(String[] callerHeaders) {
-        return huc().followed(callerHeaders);
+    public boolean hcRefuse(final Object hop) {
+        if (secured()) {
+            return AccessController.doPrivileged(new PrivilegedAction<Boolean>() {
+                @Override
+                public Boolean run() {
+                    return httpClient().refuse(hop);
+                }
+            });
+        }
+        return httpClient().refuse(hop);
     }
 
     @Override
-    public void hcExchangeStarted(Object request) {
-        httpClient().exchangeStarted(request);
-    }
-
-    @Override
-    public String hcRedirectedMethod(String jdkMethod, int status, String method) {
-        return httpClient().redirectedMethod(jdkMethod, status, method);
-    }
-
-    @Override
-    public boolean hcCanRedirect(boolean jdkAnswer, URI from, URI to, Object request) {
-        return httpClient().canRedirect(jdkAnswer, from, to, request);
-    }
-
-    @Override
-    public Object hcRedirectHeaders(Object request, Object previousRequest, Object headers, Object previousHeaders,
-                                    Object publisher, Object previousPublisher, URI from, URI to,
-                                    String previousMethod, String method) {
-        return httpClient().redirectHeaders(request, previousRequest, headers, previousHeaders, publisher,
-                previousPublisher, from, to, previousMethod, method);
-    }
-
-    @Override
-    public Object hcRedirectPublisher(Object publisher) {
-        return httpClient().redirectPublisher(publisher);
+    public Object[] hcNext(final Object hop, Object previous, final String jdkMethod, final Object jdkHeaders,
+                           final Object jdkPublisher) {
+        if (secured()) {
+            return AccessController.doPrivileged(new PrivilegedAction<Object[]>() {
+                @Override
+                public Object[] run() {
+                    return httpClient().next(hop, jdkMethod, jdkHeaders, jdkPublisher);
+                }
+            });
+        }
+        return httpClient().next(hop, jdkMethod, jdkHeaders, jdkPublisher);
     }
 }

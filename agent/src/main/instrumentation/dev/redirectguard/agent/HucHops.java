@@ -5,117 +5,172 @@ import dev.redirectguard.config.Settings;
 import dev.redirectguard.rules.BodyKind;
 import dev.redirectguard.rules.Headers;
 import dev.redirectguard.rules.Hop;
+import dev.redirectguard.rules.Judgement;
 import dev.redirectguard.rules.NextRequest;
 import dev.redirectguard.rules.RedirectRules;
+import dev.redirectguard.rules.Rule;
 import dev.redirectguard.rules.Target;
-import dev.redirectguard.rules.Violation;
 
 import java.net.HttpURLConnection;
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
- * Adapts sun.net.www.protocol.http.HttpURLConnection's redirect steps to the rules. One hop runs
- * on one thread: {@link #hop} decides, {@link #switchToGet} and {@link #followed} apply the
- * decision, which travels between them in a thread local.
+ * Adapts sun.net.www.protocol.http.HttpURLConnection's redirect steps to the rules. A hop is
+ * decided once, at its first step ({@link #hop}), into a plan the bridge keeps against the
+ * connection and applies at the later steps; nothing of it is kept here.
  */
 final class HucHops {
     static final String CLIENT = "HttpURLConnection";
-
-    /** The enforce decision for the hop in progress on this thread. */
-    private static final class Pending {
-        final Hop hop;
-        final NextRequest expected;
-        final Settings settings;
-
-        Pending(Hop hop, NextRequest expected, Settings settings) {
-            this.hop = hop;
-            this.expected = expected;
-            this.settings = settings;
-        }
-
-        boolean switchesToGet() {
-            return !expected.method().equals(hop.method());
-        }
-    }
+    /** What the JDK removes itself when a hop with the same method goes to another host. */
+    private static final Set<String> JDK_CROSS_ORIGIN_STRIP =
+            Collections.unmodifiableSet(new LinkedHashSet<String>(Arrays.asList("authorization", "cookie", "cookie2")));
 
     private final GuardState state;
     private final Reporter reporter;
-    private final ThreadLocal<Pending> pending = new ThreadLocal<Pending>();
 
     HucHops(GuardState state, Reporter reporter) {
         this.state = state;
         this.reporter = reporter;
     }
 
-    /** The JDK stops at 307: a 308 never reaches followRedirect0. Decide here whether it should. */
-    int followCeiling(Object connection, boolean streaming) throws Exception {
+    /**
+     * The JDK stops at 307: a 308 never reaches followRedirect0. True where the rules follow it
+     * (enforce, the rule in scope); in audit the 308 returned to the caller is logged here.
+     */
+    boolean follow308(Object connection, boolean streaming) {
         Settings settings = state.settings();
         if (settings.mode() == Mode.OFF) {
-            return 307;
+            return false;
         }
         HttpURLConnection c = (HttpURLConnection) connection;
         String location = c.getHeaderField("Location");
         if (location == null) {
-            return 307;
+            return false; // followRedirect returns the 3xx itself, 307 or 308
         }
-        URL target = new URL(c.getURL(), location);
+        URL target;
+        try {
+            target = new URL(c.getURL(), location);
+        } catch (java.net.MalformedURLException e) {
+            // The 307 twin throws the JDK's MalformedURLException from followRedirect: so must the 308,
+            // when the rules follow it. Nothing goes on the wire either way: nothing to log.
+            dev.redirectguard.rules.RuleScope scope = Scopes.of(settings, null, Callers.here());
+            return scope != null && scope.outOfScope(Rule.SAME_METHOD_307_308) == null;
+        }
         if (!c.getURL().getProtocol().equalsIgnoreCase(target.getProtocol())) {
-            return 307; // followRedirect refuses any scheme change by itself, 308 or not
+            return false; // followRedirect refuses any scheme change by itself, 307 or 308
         }
         BodyKind body = streaming ? BodyKind.STREAMED : c.getDoOutput() ? BodyKind.BUFFERED : BodyKind.NONE;
         Hop hop = new Hop(308, c.getRequestMethod(), body, Target.of(c.getURL()), Target.of(target),
                 Collections.<String>emptyList());
-        if (settings.mode() == Mode.ENFORCE) {
-            // Follow 308 exactly like 307: followRedirect0 takes it from here and reports the hop,
-            // a streamed body included (HttpRetryException, as for 307).
-            return 308;
+        String caller = Callers.here();
+        dev.redirectguard.rules.RuleScope scope = Scopes.of(settings, hop.to(), caller);
+        if (scope != null && scope.outOfScope(Rule.SAME_METHOD_307_308) == null) {
+            // Follow it exactly like a 307: followRedirect0 decides the rest and reports the hop (a
+            // streamed body throws HttpRetryException there, as on a 307).
+            return true;
         }
-        NextRequest expected = RedirectRules.expected(hop, settings.policy());
         NextRequest jdk = NextRequest.returned();
-        List<Violation> violations = RedirectRules.violations(hop, jdk, settings.policy());
-        reporter.report(CLIENT, settings, hop, jdk, expected, violations, Reporter.OBSERVED, null);
-        return 307;
-    }
-
-    /** @return true to let the JDK throw HttpRetryException for a streamed body */
-    boolean hop(boolean streaming, Object connection, int status, URL target, boolean buffered,
-                String[] callerHeaderNames) {
-        pending.remove();
-        Settings settings = state.settings();
-        if (settings.mode() == Mode.OFF || !RedirectRules.isRedirect(status)) {
-            return streaming;
-        }
-        HttpURLConnection c = (HttpURLConnection) connection;
-        BodyKind body = streaming ? BodyKind.STREAMED : buffered ? BodyKind.BUFFERED : BodyKind.NONE;
-        Hop hop = new Hop(status, c.getRequestMethod(), body, Target.of(c.getURL()), Target.of(target),
-                Arrays.asList(callerHeaderNames));
-        NextRequest jdk = jdkNextRequest(hop);
-        NextRequest expected = RedirectRules.expected(hop, settings.policy());
-        List<Violation> violations = RedirectRules.violations(hop, jdk, settings.policy());
-        if (settings.mode() == Mode.AUDIT) {
-            reporter.report(CLIENT, settings, hop, jdk, expected, violations, Reporter.OBSERVED, null);
-            return streaming;
-        }
-        if (!expected.follows()) {
-            // Rule 7: the streamed body is gone; the JDK's own HttpRetryException stays.
-            reporter.report(CLIENT, settings, hop, jdk, expected, violations, Reporter.REFUSED, null);
-            return streaming;
-        }
-        pending.set(new Pending(hop, expected, settings));
-        reporter.report(CLIENT, settings, hop, jdk, expected, violations, Reporter.CORRECTED, null);
+        List<Judgement> judgements = RedirectRules.judge(RedirectRules.violations(hop, jdk, settings.policy()), scope);
+        reporter.report(CLIENT, settings, hop, jdk, RedirectRules.expected(hop, settings.policy()), judgements, caller);
         return false;
     }
 
     /**
-     * What the unpatched HttpURLConnection does (checked against its bytecode in 8 to 25): 308
-     * goes back to the caller; a streamed body throws; POST (unless http.strictPostRedirect, and not on 307) becomes a GET
-     * with a fresh header set; anything else keeps method, body and headers, less Authorization
-     * and Cookie on another host.
+     * Decides a hop at followRedirect0's first step: logs what breaks a rule and returns the plan
+     * of an enforced hop, or null to leave it to the JDK.
+     *
+     * @param callerHeaders the caller's request properties, alternating name and value
+     */
+    RedirectGuardBridge.HucPlan hop(Object connection, int status, URL target, boolean streaming, boolean buffered,
+                                    String[] callerHeaders) {
+        Settings settings = state.settings();
+        if (settings.mode() == Mode.OFF || !RedirectRules.isRedirect(status)) {
+            return null;
+        }
+        HttpURLConnection c = (HttpURLConnection) connection;
+        BodyKind body = streaming ? BodyKind.STREAMED : buffered ? BodyKind.BUFFERED : BodyKind.NONE;
+        List<String> names = new ArrayList<String>();
+        for (int i = 0; i + 1 < callerHeaders.length; i += 2) {
+            names.add(callerHeaders[i]);
+        }
+        if (body != BodyKind.NONE) {
+            names.add("Content-Type"); // the JDK sends one with every body, the caller's or its own
+        }
+        Hop hop = new Hop(status, c.getRequestMethod(), body, Target.of(c.getURL()), Target.of(target), names);
+        NextRequest jdk = jdkNextRequest(hop);
+        List<dev.redirectguard.rules.Violation> violations = RedirectRules.violations(hop, jdk, settings.policy());
+        if (violations.isEmpty()) {
+            return null;
+        }
+        String caller = Callers.here();
+        dev.redirectguard.rules.RuleScope scope = Scopes.of(settings, hop.to(), caller);
+        if (status == 308) {
+            // Only here because the gate followed it under the rules: that decision holds for this
+            // hop whatever the settings are now.
+            scope = Scopes.alsoEnforcing(scope, Rule.SAME_METHOD_307_308);
+        }
+        List<Judgement> judgements = RedirectRules.judge(violations, scope);
+        reporter.report(CLIENT, settings, hop, jdk, RedirectRules.expected(hop, settings.policy()), judgements, caller);
+        Set<Rule> enforced = RedirectRules.enforced(judgements);
+        if (enforced.isEmpty()) {
+            return null;
+        }
+        // A followed 308 goes the JDK's 307 way; the rules change it from there.
+        NextRequest base = status == 308 ? jdkNextRequest(new Hop(307, hop.method(), body, hop.from(), hop.to(), names))
+                : jdk;
+        NextRequest next = RedirectRules.compose(hop, base, settings.policy(), enforced);
+        return plan(hop, next, streaming, callerHeaders);
+    }
+
+    /** The bridge's plan for {@code next}, given how the JDK's followRedirect0 builds a request. */
+    static RedirectGuardBridge.HucPlan plan(Hop hop, NextRequest next, boolean streaming, String[] callerHeaders) {
+        if (!next.follows()) {
+            // HttpRetryException (the streamed body is needed again); the JDK's own stop.
+            return new RedirectGuardBridge.HucPlan(true, false, false, null, null);
+        }
+        boolean switchToGet = !next.method().equals(hop.method());
+        // What the JDK's branch keeps of the caller's headers: none after its switch to GET (a fresh
+        // header set); all of them on the other branch, less the credentials it strips itself on
+        // another host.
+        Set<String> jdkKeeps = new LinkedHashSet<String>();
+        if (!switchToGet) {
+            jdkKeeps.addAll(hop.callerHeaders());
+            if (!hop.sameOrigin()) {
+                jdkKeeps.removeAll(JDK_CROSS_ORIGIN_STRIP);
+            }
+        }
+        List<String> add = new ArrayList<String>();
+        List<String> remove = new ArrayList<String>();
+        for (int i = 0; i + 1 < callerHeaders.length; i += 2) {
+            String name = callerHeaders[i].toLowerCase(Locale.ROOT);
+            if (Headers.isBodyHeader(name)) {
+                continue;
+            }
+            boolean wanted = next.headers().contains(name);
+            if (wanted && !jdkKeeps.contains(name)) {
+                add.add(callerHeaders[i]);
+                add.add(callerHeaders[i + 1]);
+            } else if (!wanted && jdkKeeps.contains(name)) {
+                remove.add(callerHeaders[i]);
+                remove.add(callerHeaders[i + 1]);
+            }
+        }
+        return new RedirectGuardBridge.HucPlan(false, switchToGet, switchToGet && streaming,
+                remove.toArray(new String[0]), add.toArray(new String[0]));
+    }
+
+    /**
+     * What the unpatched HttpURLConnection does (checked against its bytecode in 8 to 27): 308
+     * goes back to the caller; a streamed body throws; POST (unless http.strictPostRedirect, and not
+     * on 307) becomes a GET with a fresh header set; anything else keeps method, body and headers,
+     * less Authorization and Cookie on another host.
      */
     static NextRequest jdkNextRequest(Hop hop) {
         if (hop.status() == 308) {
@@ -131,49 +186,9 @@ final class HucHops {
         }
         List<String> headers = new ArrayList<String>(hop.callerHeaders());
         if (!hop.sameOrigin()) {
-            headers.removeAll(Arrays.asList("authorization", "cookie", "cookie2"));
+            headers.removeAll(JDK_CROSS_ORIGIN_STRIP);
         }
         boolean body = hop.body() != BodyKind.NONE;
         return NextRequest.follow(hop.method(), body, body, headers);
-    }
-
-    boolean switchToGet(String method, int status) {
-        Pending p = pending.get();
-        return p == null ? method.equals("POST") : p.switchesToGet();
-    }
-
-    boolean strictPostRedirect(String property) {
-        return pending.get() == null && Boolean.getBoolean(property);
-    }
-
-    /** Header fix-ups once the JDK has built the next request (see {@code Hooks.hucFollowed}). */
-    String[] followed(String[] callerHeaders) {
-        Pending p = pending.get();
-        pending.remove();
-        if (p == null) {
-            return null;
-        }
-        List<String> ops = new ArrayList<String>();
-        boolean sameOrigin = p.hop.sameOrigin();
-        if (p.switchesToGet()) {
-            // The JDK started the GET from an empty header set: give the caller's headers back.
-            ops.add(null);
-            for (int i = 0; i + 1 < callerHeaders.length; i += 2) {
-                String name = callerHeaders[i];
-                if (!Headers.isBodyHeader(name) && (sameOrigin || !p.settings.policy().strips(name))) {
-                    ops.add(name);
-                    ops.add(callerHeaders[i + 1]);
-                }
-            }
-        } else if (!sameOrigin) {
-            // The JDK drops Authorization and Cookie itself; the strip list may name more.
-            for (String name : p.settings.policy().stripOnCrossOrigin()) {
-                ops.add(name.toLowerCase(Locale.ROOT));
-            }
-            ops.add(null);
-        } else {
-            return null;
-        }
-        return ops.toArray(new String[0]);
     }
 }

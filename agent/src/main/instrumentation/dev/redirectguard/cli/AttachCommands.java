@@ -1,4 +1,7 @@
-package dev.redirectguard.agent;
+package dev.redirectguard.cli;
+
+import dev.redirectguard.agent.AgentMain;
+import dev.redirectguard.agent.RedirectGuardMBean;
 
 import com.sun.tools.attach.VirtualMachine;
 import com.sun.tools.attach.VirtualMachineDescriptor;
@@ -104,7 +107,7 @@ public final class AttachCommands {
             try {
                 VirtualMachine vm = VirtualMachine.attach(d);
                 try {
-                    agent = vm.getSystemProperties().getProperty(RedirectGuardAgent.INSTALLED_PROPERTY) != null
+                    agent = vm.getSystemProperties().getProperty(AgentMain.INSTALLED_PROPERTY) != null
                             ? "loaded" : "not loaded";
                 } finally {
                     vm.detach();
@@ -127,7 +130,7 @@ public final class AttachCommands {
             try {
                 Properties props = vm.getSystemProperties();
                 feature = feature(props.getProperty("java.specification.version", "8"));
-                again = props.getProperty(RedirectGuardAgent.INSTALLED_PROPERTY) != null;
+                again = props.getProperty(AgentMain.INSTALLED_PROPERTY) != null;
             } finally {
                 vm.detach();
             }
@@ -265,7 +268,7 @@ public final class AttachCommands {
         }
         String address;
         try {
-            t.installed = vm.getSystemProperties().getProperty(RedirectGuardAgent.INSTALLED_PROPERTY) != null;
+            t.installed = vm.getSystemProperties().getProperty(AgentMain.INSTALLED_PROPERTY) != null;
             if (!t.installed) {
                 err.println("redirect-guard: the agent is not loaded in " + pid
                         + " (load it with: java -jar redirect-guard-agent.jar attach " + pid + ")");

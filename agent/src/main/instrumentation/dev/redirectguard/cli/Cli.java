@@ -1,10 +1,10 @@
-package dev.redirectguard.agent;
+package dev.redirectguard.cli;
 
 import java.io.File;
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
-import java.net.URL;
-import java.net.URLClassLoader;
+import dev.redirectguard.agent.Version;
+import dev.redirectguard.rewrite.RewriteCheck;
+import dev.redirectguard.rewrite.Rewrites;
 
 /**
  * {@code java -jar redirect-guard-agent.jar <command>}. Exit codes, for scripts: 0 done,
@@ -36,7 +36,9 @@ public final class Cli {
         if (command.equals("check")) {
             if (args.length > 1 && isHelp(args[1])) {
                 out.println("usage: check");
-                out.println("  Rewrites this JVM's HTTP classes in memory, verifies them, installs nothing.");
+                out.println("  Rewrites this JVM's HTTP classes in memory and verifies them with ASM's analyzer, then loads");
+                out.println("  them rewritten in a child JVM of this Java with HotSpot verifying (frames included).");
+                out.println("  Installs nothing in any running JVM.");
                 out.println("  Exit 0 when every class would be rewritten and passes verification, else 1.");
                 return OK;
             }
@@ -78,42 +80,25 @@ public final class Cli {
 
     /**
      * The attach commands need com.sun.tools.attach: in jdk.attach on 9+, in the JDK's
-     * lib/tools.jar on 8, which is not on the class path by default; then run them in a loader
-     * that has it.
+     * lib/tools.jar on 8, which the jar's main class adds when it is there.
      */
     private static int attachCommand(String[] args, PrintStream out, PrintStream err) {
         try {
-            Class.forName("com.sun.tools.attach.VirtualMachine");
-            return AttachCommands.run(args, out, err);
+            Class.forName("com.sun.tools.attach.VirtualMachine", false, Cli.class.getClassLoader());
         } catch (ClassNotFoundException e) {
-            File tools = new File(System.getProperty("java.home"), "../lib/tools.jar");
-            if (!tools.isFile()) {
-                err.println("redirect-guard: this Java (" + System.getProperty("java.home") + ") has no attach API"
-                        + " (a JRE?); run the command with a JDK's java");
-                return FAILED;
-            }
-            try {
-                URL self = Cli.class.getProtectionDomain().getCodeSource().getLocation();
-                URLClassLoader loader = new URLClassLoader(new URL[] {self, tools.toURI().toURL()},
-                        ClassLoader.getSystemClassLoader().getParent());
-                Class<?> commands = Class.forName(AttachCommands.class.getName(), true, loader);
-                return (Integer) commands.getMethod("run", String[].class, PrintStream.class, PrintStream.class)
-                        .invoke(null, args, out, err);
-            } catch (InvocationTargetException ite) {
-                err.println("redirect-guard: " + ite.getCause());
-                return FAILED;
-            } catch (Exception other) {
-                err.println("redirect-guard: cannot load the attach API from " + tools + ": " + other);
-                return FAILED;
-            }
+            err.println("redirect-guard: this Java (" + System.getProperty("java.home") + ") has no attach API"
+                    + " (a JRE?); run the command with a JDK's java");
+            return FAILED;
         }
+        return AttachCommands.run(args, out, err);
     }
 
     private static int check(PrintStream out) {
         try {
             out.println("Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")");
             boolean ok = true;
-            for (RewriteCheck.Outcome o : RewriteCheck.checkRunningJdk()) {
+            RewriteCheck check = new RewriteCheck(new Rewrites(Cli.class.getClassLoader()));
+            for (RewriteCheck.Outcome o : check.checkRunningJdk(agentJar())) {
                 out.println("  " + o);
                 ok &= o.ok();
             }
@@ -125,6 +110,16 @@ public final class Cli {
     }
 
     static String version() {
-        return RedirectGuardAgent.version();
+        return Version.of(Cli.class);
+    }
+
+    /** The jar this runs from, or null (classes directory: tests). */
+    static File agentJar() {
+        try {
+            File f = new File(Cli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return f.isFile() ? f : null;
+        } catch (Exception e) {
+            return null;
+        }
     }
 }

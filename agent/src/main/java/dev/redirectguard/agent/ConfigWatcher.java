@@ -11,16 +11,15 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * Watches the {@code config=<path>} file: one daemon thread ("redirect-guard-config"), started
- * only when the setting is there, reading the file once a second. When its content changes (and
+ * Watches the {@code config=<path>} file, on the agent's thread, once a second, only when the
+ * setting is there. When its content changes (and
  * stays the same for 100 ms, so a half-written file is never applied), the settings are
  * computed again from every source as at start-up (agent arguments, the file, system
  * properties, environment) and applied at once; the next hop follows them. A file that is
  * invalid or unreadable keeps the last good settings and says so in one stderr line, once per
  * change.
  */
-final class ConfigWatcher implements Runnable {
-    static final long POLL_MILLIS = 1000;
+final class ConfigWatcher {
     static final long SETTLE_MILLIS = 100;
 
     private final GuardState state;
@@ -34,8 +33,12 @@ final class ConfigWatcher implements Runnable {
         this.applied = applied;
     }
 
-    /** @param agentArgs every agent argument given so far (later keys win), for recomputing */
-    static ConfigWatcher start(GuardState state, String agentArgs) {
+    /**
+     * Watches from now on (the agent's thread calls {@link #check()}).
+     *
+     * @param agentArgs every agent argument given so far (later keys win), for recomputing
+     */
+    static ConfigWatcher watch(GuardState state, String agentArgs) {
         byte[] now = null;
         try {
             now = ConfigFile.bytes(state.settings().config());
@@ -43,9 +46,7 @@ final class ConfigWatcher implements Runnable {
             // reported at start by the parser; the watcher applies the file once it is readable
         }
         ConfigWatcher w = new ConfigWatcher(state, agentArgs, now);
-        Thread t = new Thread(w, "redirect-guard-config");
-        t.setDaemon(true);
-        t.start();
+        state.configWatcher(w);
         return w;
     }
 
@@ -54,21 +55,18 @@ final class ConfigWatcher implements Runnable {
         agentArgs = args;
     }
 
-    @Override
-    public void run() {
-        for (;;) {
-            try {
-                Thread.sleep(POLL_MILLIS);
-                check();
-            } catch (InterruptedException e) {
-                return;
-            } catch (Throwable t) {
-                System.err.println("redirect-guard: config file watch: " + t + "; keeping the last good settings");
-            }
+    /** The agent's thread, once a second. Never throws. */
+    void check() {
+        try {
+            checkFile();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            System.err.println("redirect-guard: config file watch: " + t + "; keeping the last good settings");
         }
     }
 
-    void check() throws InterruptedException {
+    private void checkFile() throws InterruptedException {
         String path = state.settings().config();
         if (path == null) {
             return;

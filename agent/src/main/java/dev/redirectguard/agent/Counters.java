@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * the counters stay exact when the log is not. One array, no per-hop allocation.
  */
 final class Counters {
-    static final String[] CLIENTS = {HucHops.CLIENT, "HttpClient"};
+    static final String[] CLIENTS = {"HttpURLConnection", "HttpClient"};
     static final String[] ACTIONS = {Reporter.OBSERVED, Reporter.CORRECTED, Reporter.REFUSED};
 
     private final AtomicLongArray counts = new AtomicLongArray(Rule.values().length * CLIENTS.length * ACTIONS.length);

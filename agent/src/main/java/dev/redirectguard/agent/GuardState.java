@@ -3,15 +3,21 @@ package dev.redirectguard.agent;
 import dev.redirectguard.config.Settings;
 import dev.redirectguard.log.LogPipeline;
 
+import java.util.concurrent.locks.LockSupport;
+
 /**
- * The live settings and log of one agent. The hooks read {@link #settings()} (one volatile read)
- * on every hop, so a mode switch takes effect on the next hop without retransforming anything.
+ * The live settings, counters and log of one agent. The hooks read {@link #settings()} (one
+ * volatile read) on every hop, so a change takes effect on the next hop without retransforming
+ * anything. The log and the counters are made on first use, by whichever thread needs them, with
+ * no lock an application thread could queue on; the log is written by the agent's thread.
  */
 final class GuardState {
     private volatile Settings settings;
-    private LogPipeline log;
-    /** Made on first use (a violation, or the MBean), so that start-up loads none of it. */
+    private volatile LogPipeline log;
     private volatile Counters counters;
+    /** Wakes the agent's thread (it writes the log and watches the config file). */
+    private volatile Runnable wakeAgentThread;
+    private volatile ConfigWatcher configWatcher;
 
     GuardState(Settings settings) {
         this.settings = settings;
@@ -21,15 +27,70 @@ final class GuardState {
         return settings;
     }
 
-    /**
-     * Made on the first line (the writer thread, queue and shutdown hook with it); it follows
-     * later changes of the settings by itself.
-     */
-    synchronized LogPipeline log() {
-        if (log == null) {
-            log = LogSource.start(this);
+    void apply(Settings next) {
+        settings = next;
+    }
+
+    void wakeAgentThreadWith(Runnable wake) {
+        wakeAgentThread = wake;
+    }
+
+    private void wakeAgentThread() {
+        Runnable wake = wakeAgentThread;
+        if (wake != null) {
+            wake.run();
         }
-        return log;
+    }
+
+    void configWatcher(ConfigWatcher w) {
+        configWatcher = w;
+        wakeAgentThread();
+    }
+
+    ConfigWatcher configWatcher() {
+        return configWatcher;
+    }
+
+    /** The log, made on the first line (a compare-and-set race makes at most one spare, never started). */
+    LogPipeline log() {
+        LogPipeline l = log;
+        if (l == null) {
+            synchronized (this) {
+                // Once per JVM, at the first violation; never on the path of later ones.
+                if (log == null) {
+                    log = LogSource.start(this);
+                    wakeAgentThread();
+                }
+                l = log;
+            }
+        }
+        return l;
+    }
+
+    Counters counters() {
+        Counters c = counters;
+        if (c == null) {
+            synchronized (this) {
+                if (counters == null) {
+                    counters = new Counters();
+                }
+                c = counters;
+            }
+        }
+        return c;
+    }
+
+    /** The agent's thread, once a second: the config file. */
+    void tick() {
+        ConfigWatcher w = configWatcher;
+        if (w != null) {
+            w.check();
+        }
+    }
+
+    /** The agent's thread: waits up to {@code maxNanos} for log lines and writes them. */
+    void writeLog(long maxNanos) {
+        LockSupport.parkNanos(this, maxNanos);
     }
 
     /**
@@ -56,22 +117,5 @@ final class GuardState {
         public void dropped(long lines) {
             state.counters().droppedLines(lines);
         }
-    }
-
-    Counters counters() {
-        Counters c = counters;
-        if (c == null) {
-            synchronized (this) {
-                if (counters == null) {
-                    counters = new Counters();
-                }
-                c = counters;
-            }
-        }
-        return c;
-    }
-
-    void apply(Settings next) {
-        settings = next;
     }
 }

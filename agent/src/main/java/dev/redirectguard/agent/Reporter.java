@@ -3,6 +3,7 @@ package dev.redirectguard.agent;
 import dev.redirectguard.config.Settings;
 import dev.redirectguard.log.ViolationRecord;
 import dev.redirectguard.rules.Hop;
+import dev.redirectguard.rules.Judgement;
 import dev.redirectguard.rules.NextRequest;
 import dev.redirectguard.rules.Rule;
 import dev.redirectguard.rules.Violation;
@@ -26,22 +27,28 @@ final class Reporter {
     }
 
     /**
-     * @param caller the application frame, or null to take it from the current stack
+     * One line per broken rule of a hop: observed (audit, or an enforce JVM's hop out of scope, with
+     * the scope), corrected, or refused (enforce keeps the hop from being followed).
+     *
+     * @param caller the application frame, null when unknown
      */
     void report(String client, Settings settings, Hop hop, NextRequest jdk, NextRequest expected,
-                List<Violation> violations, String action, String caller) {
-        if (violations.isEmpty()) {
+                List<Judgement> judgements, String caller) {
+        if (judgements.isEmpty()) {
             return;
         }
-        String frame = caller != null ? caller : CallerFrames.firstApplicationFrame(new Throwable().getStackTrace());
         long now = System.currentTimeMillis();
         String thread = Thread.currentThread().getName();
         Counters counters = state.counters();
-        for (Violation v : violations) {
+        boolean enforcing = settings.mode() == dev.redirectguard.config.Mode.ENFORCE;
+        for (Judgement j : judgements) {
+            Violation v = j.violation();
+            String action = action(j);
+            String scope = enforcing && !j.enforced() ? j.scope() : null;
             counters.count(v.rule(), client, action);
             ViolationRecord r = new ViolationRecord(now, v.rule().id(), client, settings.mode().id(), action,
                     hop.status(), hop.method(), jdk.describe(), expected.describe(), hop.from().toString(),
-                    hop.to().toString(), frame, thread, detail(action, v));
+                    hop.to().toString(), caller, thread, detail(action, v));
             state.log().submit(r);
             ViolationEvents events = jfr();
             if (events != null) {
@@ -53,6 +60,15 @@ final class Reporter {
                 }
             }
         }
+    }
+
+    /** Enforced: refused where the rule keeps the hop from being followed, else corrected. */
+    static String action(Judgement j) {
+        if (!j.enforced()) {
+            return OBSERVED;
+        }
+        Rule rule = j.violation().rule();
+        return rule == Rule.NO_HTTPS_DOWNGRADE || rule == Rule.STREAMED_BODY ? REFUSED : CORRECTED;
     }
 
     /** Looks for JFR once, at the first violation: jdk.jfr on 11+ and 8u262+. */

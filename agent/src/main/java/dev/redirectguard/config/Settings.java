@@ -124,6 +124,17 @@ public final class Settings {
         return p;
     }
 
+    /**
+     * Whether an enforce JVM enforces {@code rule} for a hop to this target from this caller: null
+     * when it does, else why not ("rule", "target" or "caller").
+     *
+     * @param host null when the target could not be parsed
+     * @param caller the application frame, null when unknown
+     */
+    public String outOfScope(dev.redirectguard.rules.Rule rule, String host, int port, String caller) {
+        return null;
+    }
+
     public Settings withMode(Mode newMode) {
         return new Settings(newMode, log, legacy, stripText, jmxDelaySeconds, logMaxBytes, logFiles,
                 logIntervalSeconds, logRate, config);

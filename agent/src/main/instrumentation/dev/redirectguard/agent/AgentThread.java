@@ -1,0 +1,125 @@
+package dev.redirectguard.agent;
+
+import java.security.AccessController;
+import java.security.PrivilegedAction;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The agent's one thread, "redirect-guard": start-up preparation, then, for the life of the JVM,
+ * the log writer, the config-file watch and the MBean registration. Started from premain or
+ * agentmain, never from an application thread, and made clean: a daemon, context class loader
+ * null, in the system thread group, no inherited thread-locals (JDK 9+ asks the constructor not
+ * to copy them; on JDK 8 the starting thread, the JVM's own, has none), created privileged so its
+ * access control context is the agent's. So nothing of an application (a web application's class
+ * loader, its thread group, its inheritable thread-locals) is ever held by the agent.
+ */
+final class AgentThread implements Runnable {
+    static final String NAME = "redirect-guard";
+    private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final GuardState state;
+    private volatile Runnable prepare;
+    private volatile Thread thread;
+    private volatile long mbeanDueNanos = Long.MAX_VALUE;
+    private volatile Runnable mbean;
+
+    private AgentThread(GuardState state, Runnable prepare) {
+        this.state = state;
+        this.prepare = prepare;
+    }
+
+    /** @param prepare run first, once (null: nothing) */
+    static AgentThread start(final GuardState state, Runnable prepare) {
+        final AgentThread task = new AgentThread(state, prepare);
+        Thread t = AccessController.doPrivileged(new PrivilegedAction<Thread>() {
+            @Override
+            public Thread run() {
+                Thread created = newCleanThread(task);
+                created.setDaemon(true);
+                created.setContextClassLoader(null);
+                created.start();
+                return created;
+            }
+        });
+        task.thread = t;
+        state.wakeAgentThreadWith(new Wake(task));
+        return task;
+    }
+
+    private static Thread newCleanThread(Runnable task) {
+        ThreadGroup system = Thread.currentThread().getThreadGroup();
+        while (system.getParent() != null) {
+            system = system.getParent();
+        }
+        if (JavaVersion.feature() >= 9) {
+            return Threads9.withoutInheritedLocals(system, task, NAME);
+        }
+        return new Thread(system, task, NAME);
+    }
+
+    /** Registers the MBean from this thread, {@code delaySeconds} from now. */
+    void scheduleMBean(Runnable register, long delaySeconds) {
+        mbean = register;
+        mbeanDueNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(delaySeconds);
+        wake();
+    }
+
+    /** Something changed (a log started, a schedule): look again now. */
+    void wake() {
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    /** A class, not a lambda: a lambda's first use starts the JVM's method-handle machinery. */
+    private static final class Wake implements Runnable {
+        private final AgentThread task;
+
+        Wake(AgentThread task) {
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            task.wake();
+        }
+    }
+
+    @Override
+    public void run() {
+        Runnable p = prepare;
+        prepare = null;
+        if (p != null) {
+            safely(p);
+        }
+        long nextTick = System.nanoTime() + TICK_NANOS;
+        for (;;) {
+            try {
+                long now = System.nanoTime();
+                if (now - nextTick >= 0) {
+                    nextTick = now + TICK_NANOS;
+                    state.tick();
+                }
+                Runnable register = mbean;
+                if (register != null && now - mbeanDueNanos >= 0) {
+                    mbean = null;
+                    safely(register);
+                }
+                long wait = Math.min(nextTick - now, Math.max(0, mbeanDueNanos - now));
+                state.writeLog(Math.max(1, wait));
+            } catch (Throwable t) {
+                // keep going: one bad round must not end the agent's thread
+            }
+        }
+    }
+
+    private static void safely(Runnable r) {
+        try {
+            r.run();
+        } catch (Throwable t) {
+            System.err.println("redirect-guard: " + t);
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.redirectguard.boot;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.security.CodeSource;
+import java.security.ProtectionDomain;
+import java.security.cert.Certificate;
+import java.util.function.Consumer;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * The agent's own class loader. The agent jar keeps at its root only this bootstrap (and the
+ * doctor's child programs); every other class, Byte Buddy's included, is stored under
+ * {@code inst/} as {@code .classdata}, which the application class loader cannot load or name.
+ * So no application code can reach the agent's state, hooks or settings by reflection: it has
+ * no class to start from. Classes get the agent jar's code source, so a SecurityManager policy
+ * grants them exactly what it grants the jar.
+ *
+ * <p>An entry class hands its instance to this loader from its static initializer ({@link #accept}),
+ * which avoids reflective construction on the start-up path (on JDK 18+ reflection starts the
+ * method-handle machinery).
+ */
+final class AgentLoader extends ClassLoader implements Consumer<Object> {
+    static final String PREFIX = "inst/";
+    static final String SUFFIX = ".classdata";
+
+    static {
+        registerAsParallelCapable();
+    }
+
+    private final ZipFile jar;
+    private final ProtectionDomain domain;
+    private volatile Object entry;
+
+    AgentLoader(File jarFile, ClassLoader parent) throws IOException {
+        super(parent);
+        this.jar = new ZipFile(jarFile);
+        this.domain = new ProtectionDomain(new CodeSource(jarFile.toURI().toURL(), (Certificate[]) null), null, this,
+                null);
+    }
+
+    /** The class loader the agent's classes delegate to: the platform loader (JDK 9+), the extension loader (8). */
+    static ClassLoader jdkLoader() {
+        ClassLoader system = ClassLoader.getSystemClassLoader();
+        ClassLoader parent = system.getParent();
+        return parent != null ? parent : system;
+    }
+
+    /** Loads and initialises {@code className}, whose static initializer registers an instance here. */
+    Object entry(String className) throws ClassNotFoundException {
+        Class.forName(className, true, this);
+        return entry;
+    }
+
+    @Override
+    public void accept(Object instance) {
+        if (entry == null) {
+            entry = instance;
+        }
+    }
+
+    Object registeredEntry() {
+        return entry;
+    }
+
+    @Override
+    protected Class<?> findClass(String name) throws ClassNotFoundException {
+        byte[] bytes;
+        try {
+            bytes = read(PREFIX + name.replace('.', '/') + SUFFIX);
+        } catch (IOException e) {
+            throw new ClassNotFoundException(name, e);
+        }
+        if (bytes == null) {
+            throw new ClassNotFoundException(name);
+        }
+        return defineClass(name, bytes, 0, bytes.length, domain);
+    }
+
+    /** {@code a/b/C.class} is served from {@code inst/a/b/C.classdata}: Byte Buddy reads advice classes this way. */
+    @Override
+    public InputStream getResourceAsStream(String name) {
+        InputStream own = ownResource(name);
+        return own != null ? own : super.getResourceAsStream(name);
+    }
+
+    @Override
+    protected URL findResource(String name) {
+        String entryName = entryName(name);
+        if (entryName == null || jar.getEntry(entryName) == null) {
+            return null;
+        }
+        try {
+            return new URL("jar:" + new File(jar.getName()).toURI().toURL() + "!/" + entryName);
+        } catch (MalformedURLException e) {
+            return null;
+        }
+    }
+
+    private InputStream ownResource(String name) {
+        String entryName = entryName(name);
+        if (entryName == null) {
+            return null;
+        }
+        try {
+            ZipEntry e = jar.getEntry(entryName);
+            return e == null ? null : jar.getInputStream(e);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String entryName(String resource) {
+        return resource.endsWith(".class")
+                ? PREFIX + resource.substring(0, resource.length() - ".class".length()) + SUFFIX : null;
+    }
+
+    private byte[] read(String entryName) throws IOException {
+        ZipEntry e = jar.getEntry(entryName);
+        if (e == null) {
+            return null;
+        }
+        InputStream in = jar.getInputStream(e);
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(e.getSize() > 0 ? (int) e.getSize() : 4096);
+            byte[] buf = new byte[8192];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                out.write(buf, 0, n);
+            }
+            return out.toByteArray();
+        } finally {
+            in.close();
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.redirectguard.rewrite;
+
+/**
+ * The JDK classes the agent rewrites, by internal name: the one list. Names only, so that the
+ * transformer can test every class the JVM loads against it without loading Byte Buddy or any
+ * rewrite: that happens at the first of these classes.
+ */
+public final class RewriteTargets {
+    public static final String HTTP_URL_CONNECTION = "sun/net/www/protocol/http/HttpURLConnection";
+    public static final String REDIRECT_FILTER = "jdk/internal/net/http/RedirectFilter";
+    public static final String HTTP_REQUEST_IMPL = "jdk/internal/net/http/HttpRequestImpl";
+    public static final String MULTI_EXCHANGE = "jdk/internal/net/http/MultiExchange";
+
+    private static final String[] ALL = {HTTP_URL_CONNECTION, REDIRECT_FILTER, HTTP_REQUEST_IMPL, MULTI_EXCHANGE};
+
+    private RewriteTargets() {
+    }
+
+    public static boolean isTarget(String internalName) {
+        for (String t : ALL) {
+            if (t.equals(internalName)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public static String[] all() {
+        return ALL.clone();
+    }
+}
