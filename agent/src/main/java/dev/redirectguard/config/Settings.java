@@ -3,7 +3,10 @@ package dev.redirectguard.config;
 import dev.redirectguard.rules.RedirectPolicy;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
 
 /** The agent's effective settings. Immutable; a mode switch makes a new instance. */
 public final class Settings {
@@ -32,6 +35,7 @@ public final class Settings {
     private final int logRate;
     /** The watched properties file, or null. */
     private final String config;
+    private final EnforceScope scope;
     /** Derived on first use, so that start-up loads none of the rules. */
     private volatile RedirectPolicy policy;
 
@@ -44,6 +48,13 @@ public final class Settings {
     public Settings(Mode mode, String log, RedirectPolicy.LegacyPostRedirect legacy, String stripText,
                     int jmxDelaySeconds, long logMaxBytes, int logFiles, int logIntervalSeconds, int logRate,
                     String config) {
+        this(mode, log, legacy, stripText, jmxDelaySeconds, logMaxBytes, logFiles, logIntervalSeconds, logRate,
+                config, EnforceScope.everything());
+    }
+
+    public Settings(Mode mode, String log, RedirectPolicy.LegacyPostRedirect legacy, String stripText,
+                    int jmxDelaySeconds, long logMaxBytes, int logFiles, int logIntervalSeconds, int logRate,
+                    String config, EnforceScope scope) {
         this.mode = mode;
         this.log = log;
         this.legacy = legacy;
@@ -54,6 +65,7 @@ public final class Settings {
         this.logIntervalSeconds = logIntervalSeconds;
         this.logRate = logRate;
         this.config = config;
+        this.scope = scope;
     }
 
     public static Settings defaults() {
@@ -115,6 +127,14 @@ public final class Settings {
         return config;
     }
 
+    /**
+     * Which hops enforce corrects (enforceRules, enforceTargets, enforceCallers); the hooks ask it
+     * per hop in enforce only. Audit observes every hop whatever it says.
+     */
+    public EnforceScope scope() {
+        return scope;
+    }
+
     public RedirectPolicy policy() {
         RedirectPolicy p = policy;
         if (p == null) {
@@ -137,17 +157,55 @@ public final class Settings {
 
     public Settings withMode(Mode newMode) {
         return new Settings(newMode, log, legacy, stripText, jmxDelaySeconds, logMaxBytes, logFiles,
-                logIntervalSeconds, logRate, config);
+                logIntervalSeconds, logRate, config, scope);
     }
 
-    /** key=value list in the agent-argument syntax, for status output. */
+    /**
+     * Every key with its value as an agent argument, in the order {@link #toString()} prints them;
+     * config only when set.
+     */
+    Map<String, String> arguments() {
+        Map<String, String> a = new LinkedHashMap<String, String>();
+        a.put("mode", mode.id());
+        a.put("log", log);
+        a.put("legacyPostRedirect", legacy.name().toLowerCase(Locale.ROOT));
+        a.put("stripOnCrossOrigin", stripText);
+        a.put("jmx", jmxDelaySeconds == JMX_OFF ? "off" : String.valueOf(jmxDelaySeconds));
+        a.put("logMaxBytes", String.valueOf(logMaxBytes));
+        a.put("logFiles", String.valueOf(logFiles));
+        a.put("logInterval", String.valueOf(logIntervalSeconds));
+        a.put("logRate", String.valueOf(logRate));
+        a.put("enforceRules", scope.rules());
+        a.put("enforceTargets", scope.targets());
+        a.put("enforceCallers", scope.callers());
+        if (config != null) {
+            a.put("config", config);
+        }
+        return a;
+    }
+
+    /**
+     * key=value list in the agent-argument syntax, every key (config only when set), for status
+     * output, the MBean's Settings, and a re-attach that adds keys to the live ones; parsing it
+     * gives equal settings.
+     */
     @Override
     public String toString() {
-        return "mode=" + mode.id() + ",log=" + log + ",legacyPostRedirect="
-                + legacy.name().toLowerCase(java.util.Locale.ROOT)
-                + ",stripOnCrossOrigin=" + stripText
-                + ",jmx=" + (jmxDelaySeconds == JMX_OFF ? "off" : String.valueOf(jmxDelaySeconds))
-                + ",logMaxBytes=" + logMaxBytes + ",logFiles=" + logFiles + ",logInterval=" + logIntervalSeconds
-                + ",logRate=" + logRate + (config == null ? "" : ",config=" + config);
+        StringBuilder b = new StringBuilder();
+        for (Map.Entry<String, String> e : arguments().entrySet()) {
+            b.append(b.length() == 0 ? "" : ",").append(e.getKey()).append('=').append(e.getValue());
+        }
+        return b.toString();
+    }
+
+    /** Equal when every key has the same value as written in {@link #toString()}. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Settings && ((Settings) o).toString().equals(toString());
+    }
+
+    @Override
+    public int hashCode() {
+        return toString().hashCode();
     }
 }
