@@ -9,7 +9,7 @@ import dev.redirectguard.log.LogPipeline;
  */
 final class GuardState {
     private volatile Settings settings;
-    private LogPipeline log;
+    private volatile LogPipeline log;
     /** Made on first use (a violation, or the MBean), so that start-up loads none of it. */
     private volatile Counters counters;
 
@@ -22,14 +22,21 @@ final class GuardState {
     }
 
     /**
-     * Made on the first line (the writer thread, queue and shutdown hook with it); it follows
-     * later changes of the settings by itself.
+     * Made on the first line (with its writer thread and shutdown hook); it follows later
+     * changes of the settings by itself. After that, one volatile read: violations on many
+     * threads never queue here.
      */
-    synchronized LogPipeline log() {
-        if (log == null) {
-            log = LogSource.start(this);
+    LogPipeline log() {
+        LogPipeline l = log;
+        if (l == null) {
+            synchronized (this) {
+                if (log == null) {
+                    log = LogSource.start(this);
+                }
+                l = log;
+            }
         }
-        return log;
+        return l;
     }
 
     /**
@@ -39,8 +46,18 @@ final class GuardState {
     private static final class LogSource implements LogPipeline.Source {
         private final GuardState state;
 
+        /** The pipeline, its writer thread ("redirect-guard-log") and a shutdown hook that writes what is left. */
         static LogPipeline start(GuardState state) {
-            return LogPipeline.start(new LogSource(state));
+            LogPipeline pipeline = new LogPipeline(new LogSource(state));
+            Thread writer = new Thread(new LogWriter(pipeline), "redirect-guard-log");
+            writer.setDaemon(true);
+            writer.start();
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(new LogFlush(pipeline), "redirect-guard-log-flush"));
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // nothing to hook into: the writer still runs while the JVM shuts down
+            }
+            return pipeline;
         }
 
         LogSource(GuardState state) {
@@ -55,6 +72,44 @@ final class GuardState {
         @Override
         public void dropped(long lines) {
             state.counters().droppedLines(lines);
+        }
+    }
+
+    /** The log's writer: waits for lines (a second at most, for the sweep of quiet keys), writes them. */
+    private static final class LogWriter implements Runnable {
+        private final LogPipeline pipeline;
+
+        LogWriter(LogPipeline pipeline) {
+            this.pipeline = pipeline;
+        }
+
+        @Override
+        public void run() {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    pipeline.awaitWork(1000000000L);
+                    pipeline.writePending();
+                } catch (Throwable t) {
+                    // keep writing: one bad line must not end the log
+                }
+            }
+        }
+    }
+
+    private static final class LogFlush implements Runnable {
+        private final LogPipeline pipeline;
+
+        LogFlush(LogPipeline pipeline) {
+            this.pipeline = pipeline;
+        }
+
+        @Override
+        public void run() {
+            try {
+                pipeline.close(LogPipeline.SHUTDOWN_WAIT_MILLIS);
+            } catch (Throwable ignored) {
+                // the JVM is going away; never hold it up
+            }
         }
     }
 
