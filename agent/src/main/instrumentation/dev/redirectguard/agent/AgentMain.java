@@ -65,10 +65,10 @@ public final class AgentMain implements BiConsumer<Object[], Instrumentation> {
             // (later keys win in the argument syntax, and agent arguments beat everything else).
             args = installed.settings() + "," + args;
         }
-        Settings settings = SettingsParser.load(installed != null && !given ? installed.settings().toString() : args,
-                System.getProperties(), System.getenv(), errors);
-        for (String error : errors) {
-            System.err.println("redirect-guard: " + error + "; using the default, mode " + settings.mode().id());
+        Settings settings = SettingsParser.loadAtStart(installed != null && !given ? installed.settings().toString()
+                : args, System.getProperties(), System.getenv(), errors);
+        for (String line : errors) {
+            System.err.println("redirect-guard: " + line);
         }
         if (installed != null) {
             installed.apply(settings); // attached again: new settings, same rewrites

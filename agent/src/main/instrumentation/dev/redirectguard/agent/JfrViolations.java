@@ -31,6 +31,7 @@ final class JfrViolations implements ViolationEvents {
         e.client = r.client;
         e.mode = r.mode;
         e.action = r.action;
+        e.scope = r.scope;
         e.status = r.status;
         e.method = r.method;
         e.jdkMethod = r.jdkMethod;

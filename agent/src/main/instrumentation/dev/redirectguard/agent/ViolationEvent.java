@@ -24,6 +24,9 @@ final class ViolationEvent extends Event {
     String mode;
     @Label("Action")
     String action;
+    @Label("Scope")
+    @Description("Why an enforce JVM only observed the hop: rule, target or caller; null otherwise")
+    String scope;
     @Label("Status")
     int status;
     @Label("Method")

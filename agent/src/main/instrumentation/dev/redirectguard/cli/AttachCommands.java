@@ -75,12 +75,25 @@ public final class AttachCommands {
                 return status(args[1], out, err);
             }
             if (command.equals("mode")) {
-                if (help || args.length != 3 || dev.redirectguard.config.Mode.parse(args[2]) == null) {
-                    return usage(help, out, err, "mode <pid> off|audit|enforce",
-                            "Switches JVM <pid>; its next redirect hop follows the new mode. Over JMX; if the MBean"
+                if (help || args.length < 3 || args.length > 4 || dev.redirectguard.config.Mode.parse(args[2]) == null) {
+                    return usage(help, out, err, "mode <pid> off|audit|enforce [key=value,...]",
+                            "Switches JVM <pid>; its next redirect hop follows the new mode, and the settings given"
+                            + " with it (e.g. enforceRules=same-method-307-308,enforceTargets=api.example.com)."
+                            + " Over JMX; if the MBean is not registered yet, by attaching. Exit 0, 1 failed (a bad"
+                            + " value changes nothing), 3 agent not loaded.");
+                }
+                String mode = "mode=" + args[2].trim().toLowerCase(java.util.Locale.ROOT);
+                return set(args[1], args.length == 4 ? mode + "," + args[3] : mode, out, err);
+            }
+            if (command.equals("set")) {
+                if (help || args.length != 3) {
+                    return usage(help, out, err, "set <pid> key=value,...",
+                            "Changes settings of JVM <pid> live (mode, log, enforceRules, enforceTargets,"
+                            + " enforceCallers, legacyPostRedirect, stripOnCrossOrigin, logInterval, logRate,"
+                            + " logMaxBytes, logFiles): all of them, or none when one is bad. Over JMX; if the MBean"
                             + " is not registered yet, by attaching. Exit 0, 1 failed, 3 agent not loaded.");
                 }
-                return mode(args[1], args[2], out, err);
+                return set(args[1], args[2], out, err);
             }
         } catch (Exception e) {
             err.println("redirect-guard " + command + ": " + e);
@@ -197,13 +210,13 @@ public final class AttachCommands {
             out.println("totals: observed=" + c.getAttribute(name, "Observed") + " corrected="
                     + c.getAttribute(name, "Corrected") + " refused=" + c.getAttribute(name, "Refused")
                     + " droppedLines=" + c.getAttribute(name, "DroppedLines"));
-            out.println("counters (rule client action count, non-zero):");
+            out.println("counters (rule client action scope count, non-zero):");
             TabularData table = (TabularData) c.getAttribute(name, "Counters");
             for (Object row : table.values()) {
                 CompositeData r = (CompositeData) row;
                 if ((Long) r.get("count") != 0) {
                     out.println("  " + r.get("rule") + " " + r.get("client") + " " + r.get("action") + " "
-                            + r.get("count"));
+                            + r.get("scope") + " " + r.get("count"));
                 }
             }
             return Cli.OK;
@@ -214,7 +227,7 @@ public final class AttachCommands {
         }
     }
 
-    private static int mode(String pid, String mode, PrintStream out, PrintStream err) throws Exception {
+    private static int set(String pid, String changes, PrintStream out, PrintStream err) throws Exception {
         Target t = connect(pid, err);
         if (t.code != Cli.OK) {
             return t.code;
@@ -222,17 +235,24 @@ public final class AttachCommands {
         try {
             MBeanServerConnection c = t.connector.getMBeanServerConnection();
             ObjectName name = new ObjectName(RedirectGuardMBean.OBJECT_NAME);
-            String before = (String) c.getAttribute(name, "Mode");
-            c.setAttribute(name, new Attribute("Mode", mode.trim().toLowerCase(java.util.Locale.ROOT)));
-            out.println(pid + ": mode " + before + " -> " + c.getAttribute(name, "Mode"));
+            String before = (String) c.getAttribute(name, "Settings");
+            String after;
+            try {
+                after = (String) c.invoke(name, "set", new Object[] {changes}, new String[] {String.class.getName()});
+            } catch (javax.management.MBeanException | javax.management.RuntimeMBeanException e) {
+                Throwable cause = e.getCause() != null ? e.getCause() : e;
+                err.println("redirect-guard: " + pid + ": " + cause.getMessage());
+                return Cli.FAILED;
+            }
+            out.println(pid + ": " + (before.equals(after) ? "unchanged: " : "") + after);
             return Cli.OK;
         } catch (InstanceNotFoundException e) {
             if (!t.installed) {
                 return notRegistered(pid, t, err);
             }
-            // Installed, MBean not registered yet (jmx delay, or jmx=off): attaching applies the mode.
+            // Installed, MBean not registered yet (jmx delay, or jmx=off): attaching applies the keys.
             t.connector.close();
-            return attach(pid, "mode=" + mode, out, err);
+            return attach(pid, changes, out, err);
         } finally {
             t.connector.close();
         }

@@ -51,7 +51,8 @@ public final class Cli {
             out.println(version());
             return OK;
         }
-        if (command.equals("list") || command.equals("attach") || command.equals("status") || command.equals("mode")) {
+        if (command.equals("list") || command.equals("attach") || command.equals("status") || command.equals("mode")
+                || command.equals("set")) {
             return attachCommand(args, out, err);
         }
         err.println("redirect-guard: unknown command '" + command + "' (try --help)");
@@ -66,12 +67,14 @@ public final class Cli {
         out.println("redirect-guard " + version());
         out.println("Attach at start:  java -javaagent:redirect-guard-agent.jar[=mode=audit|enforce|off,"
                 + "log=stderr|stdout|FILE,legacyPostRedirect=get|preserve,stripOnCrossOrigin=H1;H2,jmx=off|SECONDS,"
-                + "logMaxBytes=N,logFiles=N,logInterval=SECONDS,logRate=N,config=FILE] ...");
+                + "logMaxBytes=N,logFiles=N,logInterval=SECONDS,logRate=N,enforceRules=ID;ID,enforceTargets=HOST;*.DOMAIN,"
+                + "enforceCallers=PACKAGE.;CLASS,config=FILE] ...");
         out.println("Commands (each takes --help):");
         out.println("  list                     local JVMs: pid, main class, whether the agent is loaded");
         out.println("  attach <pid> [k=v,...]   load the agent into a running JVM, or apply new settings to it");
         out.println("  status <pid>             mode, settings, JDK rewrites and counters of a running JVM");
-        out.println("  mode <pid> off|audit|enforce   switch a running JVM; the next redirect follows the new mode");
+        out.println("  mode <pid> off|audit|enforce [k=v,...]   switch a running JVM; the next redirect follows it");
+        out.println("  set <pid> k=v,...        change settings of a running JVM live (e.g. enforceRules=...)");
         out.println("  report <file.jsonl>...   summarise agent logs: per rule, caller, target host; what enforce changes");
         out.println("  check                    rewrite this JVM's HTTP classes in memory and verify them");
         out.println("  version                  print the version");

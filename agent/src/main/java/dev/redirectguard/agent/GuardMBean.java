@@ -24,8 +24,8 @@ import javax.management.openmbean.TabularType;
  * start-up, or on attach), never on the start-up path: the platform MBean server costs tens of ms.
  */
 final class GuardMBean implements RedirectGuardMBean {
-    private static final String[] COLUMNS = {"rule", "client", "action", "count"};
-    private static final String[] INDEX = {"rule", "client", "action"};
+    private static final String[] COLUMNS = {"rule", "client", "action", "scope", "count"};
+    private static final String[] INDEX = {"rule", "client", "action", "scope"};
 
     private final GuardState state;
     private final List<String> rewrites;
@@ -40,11 +40,14 @@ final class GuardMBean implements RedirectGuardMBean {
         this.rewrites = rewrites;
         this.version = version;
         this.suppressedErrors = suppressedErrors;
-        rowType = new CompositeType("RedirectGuardCounter", "violations of one rule, client and action",
+        rowType = new CompositeType("RedirectGuardCounter", "violations of one rule, client, action and scope",
                 COLUMNS, new String[] {"rule id", "HttpURLConnection or HttpClient", "observed, corrected or refused",
-                    "violations"},
-                new OpenType<?>[] {SimpleType.STRING, SimpleType.STRING, SimpleType.STRING, SimpleType.LONG});
-        tableType = new TabularType("RedirectGuardCounters", "violations per rule, client and action", rowType, INDEX);
+                    "none, or why enforce only observed the hop: out of enforceRules (rule), enforceTargets (target)"
+                        + " or enforceCallers (caller)", "violations"},
+                new OpenType<?>[] {SimpleType.STRING, SimpleType.STRING, SimpleType.STRING, SimpleType.STRING,
+                    SimpleType.LONG});
+        tableType = new TabularType("RedirectGuardCounters", "violations per rule, client, action and scope", rowType,
+                INDEX);
     }
 
     /**
@@ -84,6 +87,22 @@ final class GuardMBean implements RedirectGuardMBean {
     }
 
     @Override
+    public String set(String changes) {
+        java.util.List<String> errors = new java.util.ArrayList<String>();
+        dev.redirectguard.config.Settings next = dev.redirectguard.config.SettingsParser.apply(state.settings(), changes,
+                errors);
+        if (!errors.isEmpty()) {
+            StringBuilder b = new StringBuilder();
+            for (String e : errors) {
+                b.append(b.length() == 0 ? "" : "; ").append(e);
+            }
+            throw new IllegalArgumentException(b.toString());
+        }
+        state.apply(next);
+        return next.toString();
+    }
+
+    @Override
     public String getSettings() {
         return state.settings().toString();
     }
@@ -106,8 +125,10 @@ final class GuardMBean implements RedirectGuardMBean {
             for (Rule rule : Rule.values()) {
                 for (String client : Counters.CLIENTS) {
                     for (String action : Counters.ACTIONS) {
-                        table.put(new CompositeDataSupport(rowType, COLUMNS,
-                                new Object[] {rule.id(), client, action, counters.get(rule, client, action)}));
+                        for (String scope : Counters.SCOPES) {
+                            table.put(new CompositeDataSupport(rowType, COLUMNS, new Object[] {rule.id(), client,
+                                action, scope, counters.get(rule, client, action, scope)}));
+                        }
                     }
                 }
             }

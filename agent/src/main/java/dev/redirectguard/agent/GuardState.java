@@ -3,13 +3,16 @@ package dev.redirectguard.agent;
 import dev.redirectguard.config.Settings;
 import dev.redirectguard.log.LogPipeline;
 
+import java.security.AccessController;
+import java.security.PrivilegedAction;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * The live settings, counters and log of one agent. The hooks read {@link #settings()} (one
  * volatile read) on every hop, so a change takes effect on the next hop without retransforming
- * anything. The log and the counters are made on first use, by whichever thread needs them, with
- * no lock an application thread could queue on; the log is written by the agent's thread.
+ * anything. The log and the counters are made on first use, by whichever thread needs them
+ * (a lock only for that once); the log is written by the agent's thread, which also registers
+ * the shutdown hook that flushes it.
  */
 final class GuardState {
     private volatile Settings settings;
@@ -18,6 +21,8 @@ final class GuardState {
     /** Wakes the agent's thread (it writes the log and watches the config file). */
     private volatile Runnable wakeAgentThread;
     private volatile ConfigWatcher configWatcher;
+    /** Agent's thread only. */
+    private boolean flushAtExit;
 
     GuardState(Settings settings) {
         this.settings = settings;
@@ -51,18 +56,18 @@ final class GuardState {
         return configWatcher;
     }
 
-    /** The log, made on the first line (a compare-and-set race makes at most one spare, never started). */
+    /** The log, made on the first line; it starts no thread (the agent's thread writes it). */
     LogPipeline log() {
         LogPipeline l = log;
         if (l == null) {
             synchronized (this) {
                 // Once per JVM, at the first violation; never on the path of later ones.
                 if (log == null) {
-                    log = LogSource.start(this);
-                    wakeAgentThread();
+                    log = new LogPipeline(new LogSource(this));
                 }
                 l = log;
             }
+            wakeAgentThread();
         }
         return l;
     }
@@ -90,19 +95,61 @@ final class GuardState {
 
     /** The agent's thread: waits up to {@code maxNanos} for log lines and writes them. */
     void writeLog(long maxNanos) {
-        LockSupport.parkNanos(this, maxNanos);
+        LogPipeline l = log;
+        if (l == null) {
+            LockSupport.parkNanos(this, maxNanos);
+            return;
+        }
+        if (!flushAtExit) {
+            flushAtExit = true;
+            flushAtExit(l);
+        }
+        l.awaitWork(maxNanos);
+        l.writePending();
+    }
+
+    /** Made on the agent's thread, so the hook's thread carries nothing of an application. */
+    private static void flushAtExit(final LogPipeline log) {
+        try {
+            AccessController.doPrivileged(new PrivilegedAction<Void>() {
+                @Override
+                public Void run() {
+                    Thread hook = new Thread(new Flush(log), "redirect-guard-flush");
+                    hook.setContextClassLoader(null);
+                    Runtime.getRuntime().addShutdownHook(hook);
+                    return null;
+                }
+            });
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // nothing to hook into: the agent's thread still writes while the JVM shuts down
+        } catch (SecurityException e) {
+            System.err.println("redirect-guard: the log is not flushed at exit: " + e);
+        }
+    }
+
+    private static final class Flush implements Runnable {
+        private final LogPipeline log;
+
+        Flush(LogPipeline log) {
+            this.log = log;
+        }
+
+        @Override
+        public void run() {
+            try {
+                log.close(LogPipeline.SHUTDOWN_WAIT_MILLIS);
+            } catch (Throwable ignored) {
+                // the JVM is going away; never hold it up
+            }
+        }
     }
 
     /**
-     * Not GuardState itself, and made in here, not in {@link #log()}: implementing the interface,
-     * or passing an instance as one, would load it at start-up (the verifier checks the call).
+     * Not GuardState itself: implementing the interface, or passing an instance as one, would load
+     * it at start-up (the verifier checks the call).
      */
     private static final class LogSource implements LogPipeline.Source {
         private final GuardState state;
-
-        static LogPipeline start(GuardState state) {
-            return LogPipeline.start(new LogSource(state));
-        }
 
         LogSource(GuardState state) {
             this.state = state;

@@ -45,8 +45,8 @@ final class Reporter {
             Violation v = j.violation();
             String action = action(j);
             String scope = enforcing && !j.enforced() ? j.scope() : null;
-            counters.count(v.rule(), client, action);
-            ViolationRecord r = new ViolationRecord(now, v.rule().id(), client, settings.mode().id(), action,
+            counters.count(v.rule(), client, action, scope);
+            ViolationRecord r = new ViolationRecord(now, v.rule().id(), client, settings.mode().id(), action, scope,
                     hop.status(), hop.method(), jdk.describe(), expected.describe(), hop.from().toString(),
                     hop.to().toString(), caller, thread, detail(action, v));
             state.log().submit(r);

@@ -146,13 +146,13 @@ public final class Settings {
 
     /**
      * Whether an enforce JVM enforces {@code rule} for a hop to this target from this caller: null
-     * when it does, else why not ("rule", "target" or "caller").
+     * when it does, else why not ("rule", "target" or "caller"). See {@link EnforceScope}.
      *
      * @param host null when the target could not be parsed
      * @param caller the application frame, null when unknown
      */
     public String outOfScope(dev.redirectguard.rules.Rule rule, String host, int port, String caller) {
-        return null;
+        return scope().outOfScope(rule, host, port, caller);
     }
 
     public Settings withMode(Mode newMode) {

@@ -10,6 +10,11 @@ public final class ViolationRecord {
     public final String client;
     public final String mode;
     public final String action;
+    /**
+     * Why an enforce JVM only observed this hop: "rule", "target" or "caller" (out of the enforce
+     * scope of that setting); null when the hop was in scope, and in audit.
+     */
+    public final String scope;
     public final int status;
     public final String method;
     public final String jdkMethod;
@@ -20,14 +25,23 @@ public final class ViolationRecord {
     public final String thread;
     public final String detail;
 
+    /** A violation with no scope: in audit, or in an enforce JVM whose scope held the hop. */
     public ViolationRecord(long epochMillis, String rule, String client, String mode, String action, int status,
                            String method, String jdkMethod, String expectedMethod, String from, String to,
                            String caller, String thread, String detail) {
+        this(epochMillis, rule, client, mode, action, null, status, method, jdkMethod, expectedMethod, from, to,
+                caller, thread, detail);
+    }
+
+    public ViolationRecord(long epochMillis, String rule, String client, String mode, String action, String scope,
+                           int status, String method, String jdkMethod, String expectedMethod, String from,
+                           String to, String caller, String thread, String detail) {
         this.epochMillis = epochMillis;
         this.rule = rule;
         this.client = client;
         this.mode = mode;
         this.action = action;
+        this.scope = scope;
         this.status = status;
         this.method = method;
         this.jdkMethod = jdkMethod;

@@ -37,13 +37,17 @@ class GuardMBeanTest {
 
             state.counters().count(Rule.GET_AFTER_303, "HttpClient", Reporter.CORRECTED);
             state.counters().count(Rule.GET_AFTER_303, "HttpClient", Reporter.CORRECTED);
+            state.counters().count(Rule.GET_AFTER_303, "HttpClient", Reporter.OBSERVED, "target");
             state.counters().droppedLines(3);
             TabularData table = (TabularData) server.getAttribute(name, "Counters");
-            assertEquals(Rule.values().length * 2 * 3, table.size());
-            CompositeData row = table.get(new Object[] {"get-after-303", "HttpClient", "corrected"});
+            assertEquals(Rule.values().length * 2 * 3 * 4, table.size());
+            assertEquals(List.of("rule", "client", "action", "scope"), table.getTabularType().getIndexNames());
+            CompositeData row = table.get(new Object[] {"get-after-303", "HttpClient", "corrected", "none"});
             assertEquals(2L, row.get("count"));
+            assertEquals(1L, table.get(new Object[] {"get-after-303", "HttpClient", "observed", "target"}).get("count"));
+            assertEquals(0L, table.get(new Object[] {"get-after-303", "HttpClient", "observed", "none"}).get("count"));
             assertEquals(2L, server.getAttribute(name, "Corrected"));
-            assertEquals(0L, server.getAttribute(name, "Observed"));
+            assertEquals(1L, server.getAttribute(name, "Observed"));
             assertEquals(3L, server.getAttribute(name, "DroppedLines"));
             server.invoke(name, "resetCounters", null, null);
             assertEquals(0L, server.getAttribute(name, "Corrected"));
