@@ -45,6 +45,9 @@ public final class Cli {
         if (command.equals("report")) {
             return dev.redirectguard.report.ReportCommand.run(args, System.in, out, err);
         }
+        if (command.equals("doctor")) {
+            return dev.redirectguard.cli.Doctor.run(args, out, err);
+        }
         if (command.equals("version")) {
             out.println(version());
             return OK;
@@ -72,6 +75,7 @@ public final class Cli {
         out.println("  mode <pid> off|audit|enforce   switch a running JVM; the next redirect follows the new mode");
         out.println("  report <file.jsonl>...   summarise agent logs: per rule, caller, target host; what enforce changes");
         out.println("  check                    rewrite this JVM's HTTP classes in memory and verify them");
+        out.println("  doctor [--java JAVA]     self-test a JDK build: each rule's cases without the agent, in audit, in enforce");
         out.println("  version                  print the version");
         out.println("Exit codes: 0 done, 1 the operation failed, 2 usage error, 3 agent not loaded in the target.");
     }
