@@ -108,8 +108,9 @@ public final class Doctor {
         tlsThread.start();
 
         List<DoctorCase> all = DoctorCase.all();
-        DoctorServers servers = DoctorServers.start(all);
+        DoctorServers servers = null;
         try {
+            servers = DoctorServers.start(all);
             DoctorRun[] runs = {DoctorRun.start(java, jar, "none", null, dir),
                 DoctorRun.start(java, jar, "audit", "audit", dir), DoctorRun.start(java, jar, "enforce", "enforce", dir)};
             CallerValues caller = CallerValues.random();
@@ -159,8 +160,13 @@ public final class Doctor {
                 delete(dir);
             }
             return code;
+        } catch (Exception e) {
+            delete(dir); // nothing in it to read: the exception says what went wrong
+            throw e;
         } finally {
-            servers.close();
+            if (servers != null) {
+                servers.close();
+            }
         }
     }
 

@@ -67,6 +67,15 @@ final class DoctorReport {
 
         String version = none.javaVersion() != null ? none.javaVersion() : "(unknown version)";
         out.println("redirect-guard doctor: Java " + version + " (" + java + ")");
+        if (none.javaVersion() == null || audit.javaVersion() == null || enforce.javaVersion() == null) {
+            // A child that never started its cases: the rules have nothing to say.
+            for (String problem : problems) {
+                out.println("! " + problem);
+            }
+            out.println("files of this run: " + filesDir);
+            out.println("the doctor could not run its cases on this Java (" + seconds(startNanos) + ")");
+            return 1;
+        }
         int urlConnection = 0;
         int httpClient = 0;
         for (DoctorCase c : cases) {
@@ -97,7 +106,7 @@ final class DoctorReport {
         for (String problem : problems) {
             out.println("! " + problem);
         }
-        String seconds = String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - startNanos) / 1e9);
+        String seconds = seconds(startNanos);
         boolean ok = failed.isEmpty() && problems.isEmpty();
         if (!ok) {
             out.println("files of this run: " + filesDir);
@@ -110,6 +119,10 @@ final class DoctorReport {
             out.println("rules that do not hold on this JDK: " + DoctorRule.join(failed, ", ") + " (" + seconds + ")");
         }
         return ok ? 0 : 1;
+    }
+
+    private static String seconds(long startNanos) {
+        return String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - startNanos) / 1e9);
     }
 
     private void observe(DoctorRun run, Map<String, Observation> into) {

@@ -31,11 +31,9 @@ final class DoctorRun {
     private final File stderr;
     private final Process process;
     private String problem;
-    private boolean finished;
 
     private final Map<String, String[]> results = new HashMap<String, String[]>();
     private String javaVersion;
-    private String javaHome;
     private boolean javaagentOption;
 
     private DoctorRun(String name, File log, File stdout, File stderr, Process process) {
@@ -113,12 +111,10 @@ final class DoctorRun {
         } else if (process.exitValue() != 0) {
             problem = "exited with code " + process.exitValue();
         }
-        finished = true;
         for (String line : lines(stdout)) {
             String[] f = line.split("\t", -1);
             if (f[0].equals("java") && f.length == 4) {
                 javaVersion = f[1];
-                javaHome = f[2];
                 javaagentOption = f[3].equals("yes");
             } else if (f[0].equals("result") && f.length == 4) {
                 results.put(f[1], new String[] {f[2], f[3]});
@@ -139,16 +135,8 @@ final class DoctorRun {
         return problem;
     }
 
-    boolean finished() {
-        return finished;
-    }
-
     String javaVersion() {
         return javaVersion;
-    }
-
-    String javaHome() {
-        return javaHome;
     }
 
     boolean javaagentOption() {

@@ -136,6 +136,12 @@ class DoctorIT {
                 + " the caller (RFC 9110: POST with the body and Content-Type, the caller gets 200)")), r.toString());
         assertTrue(lines.stream().anyMatch(l -> l.trim().equals("audit          unchanged (13 cases); logged 0 of 3"
                 + " violations")), r.toString());
+        // A failing run keeps its files (child output, agent logs) and says where; they are not needed here.
+        String kept = lines.stream().filter(l -> l.startsWith("files of this run: ")).findFirst()
+                .orElseThrow(() -> new AssertionError("where the files are:\n" + r)).substring("files of this run: ".length());
+        assertTrue(Files.isRegularFile(Path.of(kept, "audit.out")), r.toString());
+        ItFiles.recreate(Path.of(kept));
+        Files.delete(Path.of(kept));
     }
 
     private static Path testJava() {
