@@ -47,6 +47,9 @@ public final class Cli {
         if (command.equals("report")) {
             return dev.redirectguard.report.ReportCommand.run(args, System.in, out, err);
         }
+        if (command.equals("doctor")) {
+            return dev.redirectguard.cli.Doctor.run(args, out, err);
+        }
         if (command.equals("version")) {
             out.println(version());
             return OK;
@@ -77,6 +80,7 @@ public final class Cli {
         out.println("  set <pid> k=v,...        change settings of a running JVM live (e.g. enforceRules=...)");
         out.println("  report <file.jsonl>...   summarise agent logs: per rule, caller, target host; what enforce changes");
         out.println("  check                    rewrite this JVM's HTTP classes in memory and verify them");
+        out.println("  doctor [--java JAVA]     self-test a JDK build: each rule's cases without the agent, in audit, in enforce");
         out.println("  version                  print the version");
         out.println("Exit codes: 0 done, 1 the operation failed, 2 usage error, 3 agent not loaded in the target.");
     }
