@@ -313,8 +313,8 @@ final class DoctorReport {
         for (DoctorCase c : governed) {
             Observation b = baseline.get(c.id);
             String finding = rule.problem(c, b, caller);
-            if (finding == null && DoctorRule.logged(c, b, caller).contains(rule)) {
-                finding = b.callerShort() + ", as it must (the body cannot be sent again; logged)";
+            if (finding == null && rule == DoctorRule.STREAMED_BODY && b.target.isEmpty()) {
+                finding = b.callerShort() + ", as it must (the body cannot be sent again; nothing to log)";
             }
             if (finding != null) {
                 found++;

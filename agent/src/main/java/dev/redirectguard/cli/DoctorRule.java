@@ -150,8 +150,8 @@ enum DoctorRule {
 
     /**
      * The rules the agent logs for this case in audit, given what the JDK did without it: each
-     * rule the JDK broke; and streamed-body whenever a streamed body was needed again and the JDK
-     * did not follow, right as that is (README: "logs that the hop needed the body again").
+     * rule the JDK broke on the wire. A streamed body needed again that the JDK does not send is
+     * what the rules ask (nothing to log); one it followed without the body breaks the status rule.
      */
     static Set<DoctorRule> logged(DoctorCase c, Observation baseline, CallerValues caller) {
         Set<DoctorRule> rules = EnumSet.noneOf(DoctorRule.class);
@@ -160,8 +160,8 @@ enum DoctorRule {
                 rules.add(rule);
             }
         }
-        if (STREAMED_BODY.governs(c)) {
-            rules.add(baseline.target.isEmpty() ? STREAMED_BODY : forStatus(c.status));
+        if (STREAMED_BODY.governs(c) && !baseline.target.isEmpty()) {
+            rules.add(forStatus(c.status));
         }
         return rules;
     }
