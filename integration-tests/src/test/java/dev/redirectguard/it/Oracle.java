@@ -149,57 +149,33 @@ final class Oracle {
     }
 
     /**
-     * The rules the agent must report for a case, given what the JDK alone did (the baseline):
-     * one per broken rule, or streamed-body where the JDK rightly refused a streamed body.
+     * The rules the agent must report for a case, given what the JDK alone did (the baseline): one
+     * per rule whose requests on the wire differ from what it asks. A difference the caller alone
+     * sees is no line: a streamed body that the JDK hands back as a 308, where the rules throw
+     * HttpRetryException as for a 307, sends nothing either way.
      */
     static Set<Rule> reportedRules(CaseObservation baseline) {
         Set<Rule> rules = EnumSet.noneOf(Rule.class);
-        deviations(baseline).forEach(d -> rules.add(d.rule()));
-        if (rules.isEmpty() && refusesStreamedBody(baseline.c())) {
-            rules.add(Rule.STREAMED_BODY);
-        }
+        deviations(baseline).stream().filter(d -> !d.field().equals("caller")).forEach(d -> rules.add(d.rule()));
         return rules;
-    }
-
-    /**
-     * Where the JDK should have refused a streamed body but neither refused nor followed (it hands
-     * the 308 to the caller), both readings fit: "308 not followed" (the status rule) and "streamed
-     * body that must be refused". Either rule id is accepted there, alone or together.
-     */
-    private static boolean refusalMissed(CaseObservation baseline) {
-        return refusesStreamedBody(baseline.c()) && !deviations(baseline).isEmpty();
     }
 
     /** Audit: exactly the reported rules, action "observed". */
     static LogExpectation auditLog(CaseObservation baseline) {
-        Set<String> observed = Set.of("observed");
-        Map<Rule, Set<String>> allowed = new EnumMap<>(Rule.class);
-        if (refusalMissed(baseline)) {
-            Set<Rule> either = EnumSet.of(statusRule(baseline.c()), Rule.STREAMED_BODY);
-            either.forEach(r -> allowed.put(r, observed));
-            return new LogExpectation(Set.of(), either, allowed);
-        }
-        Set<Rule> required = reportedRules(baseline);
-        required.forEach(r -> allowed.put(r, observed));
-        return new LogExpectation(required, Set.of(), allowed);
+        return expect(reportedRules(baseline), "observed");
     }
 
-    /**
-     * Enforce: a "corrected" line per reported rule; for a streamed body that must be refused, a
-     * "refused" streamed-body line (the status rule may be logged besides).
-     */
+    /** Enforce: a "corrected" line per reported rule (what enforce changed on the wire). */
     static LogExpectation enforceLog(CaseObservation baseline) {
-        Set<Rule> reported = reportedRules(baseline);
-        if (reported.isEmpty()) {
+        return expect(reportedRules(baseline), "corrected");
+    }
+
+    private static LogExpectation expect(Set<Rule> rules, String action) {
+        if (rules.isEmpty()) {
             return LogExpectation.none();
         }
         Map<Rule, Set<String>> allowed = new EnumMap<>(Rule.class);
-        if (refusesStreamedBody(baseline.c())) {
-            allowed.put(Rule.STREAMED_BODY, Set.of("refused"));
-            allowed.put(statusRule(baseline.c()), Set.of("corrected", "refused"));
-            return new LogExpectation(Set.of(Rule.STREAMED_BODY), Set.of(), allowed);
-        }
-        reported.forEach(r -> allowed.put(r, Set.of("corrected")));
-        return new LogExpectation(reported, Set.of(), allowed);
+        rules.forEach(r -> allowed.put(r, Set.of(action)));
+        return new LogExpectation(rules, Set.of(), allowed);
     }
 }
