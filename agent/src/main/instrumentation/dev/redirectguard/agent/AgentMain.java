@@ -14,10 +14,9 @@ import java.util.function.Consumer;
 /**
  * The agent, inside its own class loader: {@code AgentBootstrap} hands it each premain and attach
  * as {@code accept({args, attached}, inst)}. Start-up does only what cannot wait (read the
- * settings, register one transformer, start the agent's thread); the bridge is installed on that
- * thread, and everything else happens when the first redirect class loads. The Instrumentation is
- * used where it is passed and kept nowhere (but in the one start-up task, until it has run).
- * Nothing here may stop the JVM from starting.
+ * settings, register one transformer, start the agent's thread); the bridge, Byte Buddy and the
+ * rewrites come with the first redirect class. The Instrumentation stays with the transformer,
+ * in this loader, which no application class can name. Nothing here may stop the JVM from starting.
  */
 public final class AgentMain implements BiConsumer<Object[], Instrumentation> {
     /** System property set once the agent is installed; {@code list} reads it over attach. */
@@ -82,62 +81,45 @@ public final class AgentMain implements BiConsumer<Object[], Instrumentation> {
             return; // with a config file, off is installed, so that an edit can switch it on
         }
         final GuardState state = new GuardState(settings);
-        final RedirectTransformer t = new RedirectTransformer();
+        final RedirectTransformer t = new RedirectTransformer(inst, state);
         installed = state;
         transformer = t;
         System.setProperty(INSTALLED_PROPERTY, "installed");
-        if (attached) {
-            installBridge(inst, state, t);
-            inst.addTransformer(t, true);
-            retransformLoaded(inst);
-            thread = AgentThread.start(state, null);
-            watchConfig(state);
-            if (settings.jmxDelaySeconds() != Settings.JMX_OFF) {
-                registerMBean(state);
-            }
-            return;
-        }
+        // Everything the transformer needs for a class that is no target is loaded before it is
+        // registered: loading it later would call the transformer for itself, mid-definition.
+        RewriteTargets.isTarget("");
         inst.addTransformer(t, true);
-        // At start-up the targets are almost never loaded yet (only an agent ahead of this one could
-        // have loaded them): the bridge is installed on the agent's thread, beside the JVM's start.
-        thread = AgentThread.start(state, new Runnable() {
+        // Targets already loaded (attach, or an agent ahead of this one at start): rewritten now,
+        // on the agent's thread at start-up. Usually there are none, and the bridge, Byte Buddy and
+        // the rewrites wait for the first HTTP class.
+        final Class<?>[] loaded = loadedTargets(inst);
+        Runnable rewriteLoaded = loaded.length == 0 ? null : new Runnable() {
             @Override
             public void run() {
-                installBridge(inst, state, t);
                 try {
-                    retransformLoaded(inst);
+                    inst.retransformClasses(loaded);
                 } catch (Throwable e) {
                     Permissions.explain(e);
                     System.err.println("redirect-guard: HTTP classes loaded before the agent not rewritten: " + e);
                 }
             }
-        });
+        };
+        if (attached && rewriteLoaded != null) {
+            rewriteLoaded.run(); // the attach command returns once they are rewritten
+            rewriteLoaded = null;
+        }
+        thread = AgentThread.start(state, rewriteLoaded);
         watchConfig(state);
         int delay = settings.jmxDelaySeconds();
-        if (delay != Settings.JMX_OFF) {
+        if (attached && delay != Settings.JMX_OFF) {
+            registerMBean(state);
+        } else if (delay != Settings.JMX_OFF) {
             thread.scheduleMBean(new Runnable() {
                 @Override
                 public void run() {
                     registerMBean(state);
                 }
             }, delay);
-        }
-    }
-
-    private static void installBridge(Instrumentation inst, final GuardState state, RedirectTransformer t) {
-        try {
-            boolean took = BootBridge.inject(inst, new java.util.function.Supplier<Object>() {
-                @Override
-                public Object get() {
-                    // Made here, once the bridge exists: GuardHooks implements its interface.
-                    return new GuardHooks(state);
-                }
-            });
-            t.bridgeDone(took, took ? null : "another redirect-guard agent in this JVM owns the bridge");
-        } catch (Throwable e) {
-            Permissions.explain(e);
-            t.bridgeDone(false, "the bridge could not be installed: " + e);
-            System.err.println("redirect-guard: not installed in the JDK: " + e);
         }
     }
 
@@ -172,16 +154,15 @@ public final class AgentMain implements BiConsumer<Object[], Instrumentation> {
         }
     }
 
-    /** Targets loaded before the agent (attach, or another agent first) are rewritten now. */
-    static void retransformLoaded(Instrumentation inst) throws Exception {
+    /** Targets loaded before the agent (attach, or another agent first). */
+    private static Class<?>[] loadedTargets(Instrumentation inst) {
         List<Class<?>> loaded = new ArrayList<Class<?>>();
-        for (Class<?> c : inst.getAllLoadedClasses()) {
+        Class<?>[] all = inst.getAllLoadedClasses();
+        for (Class<?> c : all == null ? new Class<?>[0] : all) {
             if (RewriteTargets.isTarget(c.getName().replace('.', '/'))) {
                 loaded.add(c);
             }
         }
-        if (!loaded.isEmpty()) {
-            inst.retransformClasses(loaded.toArray(new Class<?>[0]));
-        }
+        return loaded.toArray(new Class<?>[0]);
     }
 }

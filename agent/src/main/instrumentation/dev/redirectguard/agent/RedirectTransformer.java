@@ -5,37 +5,69 @@ import dev.redirectguard.rewrite.Rewrites;
 import dev.redirectguard.rewrite.ShapeException;
 
 import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.security.AccessController;
+import java.security.PrivilegedAction;
 import java.security.ProtectionDomain;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Rewrites the four JDK classes that handle redirects, and nothing else: a name comparison is all
- * it costs for every other class. Byte Buddy, the rewrites and the hooks load at the first target.
- * A rewritten class calls the bridge, so none is handed to the JVM unless the bridge is installed.
+ * it costs for every other class. Byte Buddy, the rewrites, the bridge and the hooks arrive with
+ * the first target, so a JVM that never loads an HTTP class pays for none of them. A rewritten
+ * class calls the bridge, so none is handed to the JVM unless the bridge is installed.
+ *
+ * <p>It holds the Instrumentation (to open java.lang for the bridge at the first target): it lives
+ * in the agent's own class loader, which the application cannot name.
  */
 final class RedirectTransformer implements ClassFileTransformer {
-    /** The longest a first HTTP class waits for the bridge that the agent's thread is installing. */
-    private static final long BRIDGE_WAIT_SECONDS = 30;
-
-    private final CountDownLatch bridgeDone = new CountDownLatch(1);
+    private final Instrumentation inst;
+    private final GuardState state;
+    /** null: not tried yet; then the outcome of installing the bridge, once. */
+    private volatile String bridgeProblem;
     private volatile boolean bridged;
-    private volatile String bridgeProblem = "the bridge is not installed yet";
     private volatile Rewrites rewrites;
     /** What was done, for status output: "class: rewritten" or "class: left untouched (why)". */
     final List<String> outcomes = new CopyOnWriteArrayList<String>();
 
-    /** The bridge is installed (or could not be: {@code problem}); targets may be rewritten from now on. */
-    void bridgeDone(boolean installed, String problem) {
-        bridged = installed;
-        bridgeProblem = problem;
-        bridgeDone.countDown();
+    RedirectTransformer(Instrumentation inst, GuardState state) {
+        this.inst = inst;
+        this.state = state;
     }
 
     boolean bridged() {
         return bridged;
+    }
+
+    /** Defines the bridge in java.base and installs the hooks, once; true when they are in place. */
+    synchronized boolean ensureBridge() {
+        if (bridgeProblem == null) {
+            bridgeProblem = AccessController.doPrivileged(new PrivilegedAction<String>() {
+                @Override
+                public String run() {
+                    return installBridge();
+                }
+            });
+            bridged = bridgeProblem.isEmpty();
+        }
+        return bridged;
+    }
+
+    private String installBridge() {
+        try {
+            boolean took = BootBridge.inject(inst, new java.util.function.Supplier<Object>() {
+                @Override
+                public Object get() {
+                    // Made here, once the bridge exists: GuardHooks implements its interface.
+                    return new GuardHooks(state);
+                }
+            });
+            return took ? "" : "another redirect-guard agent in this JVM owns the bridge";
+        } catch (Throwable e) {
+            Permissions.explain(e);
+            return "the bridge could not be installed: " + e;
+        }
     }
 
     @Override
@@ -46,9 +78,11 @@ final class RedirectTransformer implements ClassFileTransformer {
         }
         String name = className.replace('/', '.');
         try {
-            // Rewrite first, then wait for the bridge: at start-up the agent's thread is defining it meanwhile.
-            byte[] rewritten = rewrites().rewrite(className, classfileBuffer, loader);
-            if (!bridgeDone.await(BRIDGE_WAIT_SECONDS, TimeUnit.SECONDS) || !bridged) {
+            // Under a SecurityManager: the agent's permissions, not those of the application whose
+            // class loading brought the JDK class here.
+            byte[] rewritten = System.getSecurityManager() == null ? rewrites().rewrite(className, classfileBuffer, loader)
+                    : rewritePrivileged(className, classfileBuffer, loader);
+            if (!ensureBridge()) {
                 return untouched(name + ": left untouched, " + bridgeProblem);
             }
             outcomes.add(name + ": rewritten");
@@ -59,6 +93,20 @@ final class RedirectTransformer implements ClassFileTransformer {
         } catch (Throwable t) {
             Permissions.explain(t);
             return untouched(name + ": left untouched, " + t);
+        }
+    }
+
+    private byte[] rewritePrivileged(final String className, final byte[] classfileBuffer, final ClassLoader loader)
+            throws ShapeException {
+        try {
+            return AccessController.doPrivileged(new java.security.PrivilegedExceptionAction<byte[]>() {
+                @Override
+                public byte[] run() throws ShapeException {
+                    return rewrites().rewrite(className, classfileBuffer, loader);
+                }
+            });
+        } catch (java.security.PrivilegedActionException e) {
+            throw (ShapeException) e.getException();
         }
     }
 
