@@ -236,6 +236,7 @@ public final class AttachCommands {
             MBeanServerConnection c = t.connector.getMBeanServerConnection();
             ObjectName name = new ObjectName(RedirectGuardMBean.OBJECT_NAME);
             String before = (String) c.getAttribute(name, "Settings");
+            String modeBefore = (String) c.getAttribute(name, "Mode");
             String after;
             try {
                 after = (String) c.invoke(name, "set", new Object[] {changes}, new String[] {String.class.getName()});
@@ -244,7 +245,10 @@ public final class AttachCommands {
                 err.println("redirect-guard: " + pid + ": " + cause.getMessage());
                 return Cli.FAILED;
             }
-            out.println(pid + ": " + (before.equals(after) ? "unchanged: " : "") + after);
+            out.println(pid + ": settings " + (before.equals(after) ? "unchanged: " : "") + after);
+            if (changes.startsWith("mode=")) {
+                out.println(pid + ": mode " + modeBefore + " -> " + c.getAttribute(name, "Mode"));
+            }
             return Cli.OK;
         } catch (InstanceNotFoundException e) {
             if (!t.installed) {

@@ -133,7 +133,7 @@ final class Report {
         out.println("  same-origin-headers  same origin: the caller's headers (Authorization, Cookie, ...) go along");
         out.println("  cross-origin-strip   another origin: Authorization and Cookie are not sent");
         out.println("  no-https-downgrade   a redirect from https to http is not followed");
-        out.println("  streamed-body        a streamed body cannot be sent again: that hop is refused");
+        out.println("  streamed-body        a streamed body cannot be sent again: the JDK refuses that hop itself, as it must");
         out.println();
     }
 
