@@ -24,6 +24,7 @@ import javax.management.openmbean.TabularData;
  * settings                        the MBean's Settings attribute -> "ok SETTINGS"
  * set KEY=VALUE,...               the MBean's set operation -> "ok NEW SETTINGS" | "error MESSAGE"
  * counters                        the MBean's Counters rows with a count -> "ok RULE CLIENT ACTION SCOPE COUNT;..."
+ * index                           the index columns of the Counters table -> "ok NAME NAME ..."
  * quit
  * </pre>
  */
@@ -90,6 +91,14 @@ public final class RolloutChild {
             StringBuilder b = new StringBuilder();
             for (String r : rows) {
                 b.append(b.length() == 0 ? "" : ";").append(r);
+            }
+            return b.toString();
+        }
+        if (command.equals("index")) {
+            StringBuilder b = new StringBuilder();
+            for (String column : ((TabularData) mbeans().getAttribute(name(), "Counters")).getTabularType()
+                    .getIndexNames()) {
+                b.append(b.length() == 0 ? "" : " ").append(column);
             }
             return b.toString();
         }
