@@ -8,11 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A running {@code OpsChild}: one command in, one answer line out. */
+/** A running {@code OpsChild} (or another line-driven child program): one command in, one answer line out. */
 final class OpsChildProcess implements AutoCloseable {
     private final Process process;
     private final PrintWriter in;
@@ -26,15 +27,23 @@ final class OpsChildProcess implements AutoCloseable {
 
     OpsChildProcess(JdkMatrix.Jdk jdk, Path childClasses, Path agentJar, String agentArgs, Path dir,
                     List<String> jvmOptions) throws Exception {
+        this(jdk, childClasses, agentJar, agentArgs, dir, jvmOptions, "dev.redirectguard.it.child.OpsChild", Map.of());
+    }
+
+    /** @param environment added to this JVM's environment for the child */
+    OpsChildProcess(JdkMatrix.Jdk jdk, Path childClasses, Path agentJar, String agentArgs, Path dir,
+                    List<String> jvmOptions, String mainClass, Map<String, String> environment) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(jdk.java().toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
                 "-Xmx128m"));
         cmd.addAll(jvmOptions);
         if (agentArgs != null) {
             cmd.add("-javaagent:" + agentJar + "=" + agentArgs);
         }
-        cmd.addAll(List.of("-cp", childClasses.toString(), "dev.redirectguard.it.child.OpsChild"));
+        cmd.addAll(List.of("-cp", childClasses.toString(), mainClass));
         stderr = dir.resolve("child-stderr.txt");
-        process = new ProcessBuilder(cmd).redirectError(stderr.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectError(stderr.toFile());
+        builder.environment().putAll(environment);
+        process = builder.start();
         in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
         Thread reader = new Thread(() -> {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
