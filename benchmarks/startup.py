@@ -106,6 +106,14 @@ def build_bytebuddy_baseline(work, java_home_bin):
     return agent
 
 
+def run_quietly(command):
+    """Runs a measured JVM; its stderr is shown only if it fails (on JDK 25 Byte Buddy warns about
+    sun.misc.Unsafe on every start)."""
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if done.returncode != 0:
+        sys.exit("failed (exit %d): %s\n%s" % (done.returncode, " ".join(command), done.stderr))
+
+
 def quartiles(values):
     """Median, first and third quartile (the median itself for fewer than two values)."""
     if len(values) < 2:
@@ -132,13 +140,13 @@ def measure(java, rounds, bytebuddy, base, out_dir):
     times = {v: [] for v in variants}
     for _ in range(3):  # warm the file cache
         for prog, ag in variants:
-            subprocess.run([java] + agents[ag] + cp + programs[prog], stdout=subprocess.DEVNULL, check=True)
+            run_quietly([java] + agents[ag] + cp + programs[prog])
     for _ in range(rounds):
         order = list(variants)
         random.shuffle(order)
         for prog, ag in order:
             start = time.perf_counter()
-            subprocess.run([java] + agents[ag] + cp + programs[prog], stdout=subprocess.DEVNULL, check=True)
+            run_quietly([java] + agents[ag] + cp + programs[prog])
             times[(prog, ag)].append(time.perf_counter() - start)
     version = subprocess.run([java, "-version"], capture_output=True, text=True).stderr.splitlines()[0]
     if out_dir:
@@ -153,13 +161,13 @@ def measure(java, rounds, bytebuddy, base, out_dir):
     lines = ["%s, %d interleaved rounds: medians in seconds; agent / floor: median [IQR] of each round's ratio"
              % (version, rounds),
              "%-13s %7s %7s %7s %7s" % ("program", "none", "floor", "audit", "enforce")
-             + ("%9s" % "bytebuddy" if bytebuddy else "")
+             + (" %9s" % "bytebuddy" if bytebuddy else "")
              + "".join("  %-22s" % (ag + " / floor") for ag in shown)]
     for prog in programs:
         med = {ag: statistics.median(times[(prog, ag)]) for ag in agents}
         line = "%-13s %7.3f %7.3f %7.3f %7.3f" % (prog, med["none"], med["floor"], med["audit"], med["enforce"])
         if bytebuddy:
-            line += "%9.3f" % med["bytebuddy"]
+            line += " %9.3f" % med["bytebuddy"]
         for ag in shown:
             # a round's runs are close in time: its ratio cancels the drift the rounds see
             ratios = [a / f for a, f in zip(times[(prog, ag)], times[(prog, "floor")])]

@@ -36,6 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class KeepAliveServer {
     private static final byte[] OK = response(200, "OK", null, "ok");
     private static final int MAX_REQUEST = 1 << 20;
+    private static final AtomicLong FAILURES = new AtomicLong();
 
     private final ServerSocketChannel listener;
     private final Loop[] loops;
@@ -184,6 +185,10 @@ public final class KeepAliveServer {
                     flush(k, c, conn);
                 }
             } catch (IOException | RuntimeException e) {
+                // a client that goes away resets its connections; anything else is the server's bug
+                if (!(e instanceof IOException) && FAILURES.getAndIncrement() < 3) {
+                    e.printStackTrace();
+                }
                 try {
                     c.close();
                 } catch (IOException ignored) {

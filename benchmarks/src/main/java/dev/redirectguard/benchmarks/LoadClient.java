@@ -1,6 +1,8 @@
 package dev.redirectguard.benchmarks;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -13,26 +15,33 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * One run of the concurrency benchmark, in a JVM of its own (started by ConcurrencyBenchmarks,
- * with or without the agent): N threads call one workload in a loop against KeepAliveServer for a
- * warm-up, then for a measured window, and the JVM prints one line:
+ * One client JVM of the concurrency benchmark (started by ConcurrencyBenchmarks, with or without
+ * the agent): N threads that call one workload against KeepAliveServer, in slices the harness asks
+ * for on stdin, so that the JVMs of one case (no agent, audit, enforce...) can take turns at short
+ * intervals and share whatever else the machine does at the time. Prints READY, then per command:
  *
- *     RESULT calls=... seconds=... exchanges=... cpuSeconds=... serverCpu=... serverWait=... errors=... statuses=200:n,...
+ *     warm SECONDS      ->  DONE compileMs=...   (the JIT's time in the slice)
+ *     measure SECONDS   ->  SLICE calls=... seconds=... callsDrained=... exchangesDrained=... cpuSeconds=...
+ *                               serverCpuSeconds=... serverWaitSeconds=... serverWallSeconds=...
+ *     quit (or EOF)     ->  END errors=... statuses=200:n,... stopped=true
  *
- * calls: the workload's calls completed in the window (one call = what the application asked, with
- * the redirect hops it caused); exchanges: the HTTP requests the server answered in the window;
- * cpuSeconds: this JVM's CPU time in the window; serverCpu: the share of the window the server's
- * threads ran (per thread), serverWait: the share they were ready but waited for a core; their sum
- * near 1 means the server always had work.
+ * calls: the workload's calls (one call = what the application asked, with the redirect hops it
+ * caused) completed within the slice; callsDrained, exchangesDrained (HTTP requests the server
+ * answered), cpuSeconds (this JVM's CPU) and the server's thread times: until the calls in flight at
+ * the end of the slice completed. The server's wait is the time its threads were ready to run but
+ * waited for a core (-1 where the kernel does not say).
  *
- *     java -cp benchmarks.jar dev.redirectguard.benchmarks.LoadClient PORT WORKLOAD THREADS WARMUP_S MEASURE_S
+ *     java -cp benchmarks.jar dev.redirectguard.benchmarks.LoadClient PORT WORKLOAD THREADS
  */
 public final class LoadClient {
     private static final byte[] BODY = "{\"order\":42}".getBytes(StandardCharsets.UTF_8);
@@ -65,88 +74,143 @@ public final class LoadClient {
         }
     }
 
-    private LoadClient() {
-    }
-
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         Workload workload = Workload.valueOf(args[1]);
         int threads = Integer.parseInt(args[2]);
-        long warmupNanos = (long) (Double.parseDouble(args[3]) * 1e9);
-        long measureNanos = (long) (Double.parseDouble(args[4]) * 1e9);
         // The agent registers its MBean a few seconds after start; create the platform MBean server
-        // now in every configuration, so that what lands in a run's window is the same for all.
-        long mainAt = ManagementFactory.getRuntimeMXBean().getUptime();
+        // now in every configuration, so that the same happens in each JVM, at the same point.
         ManagementFactory.getPlatformMBeanServer();
-        String base = "http://127.0.0.1:" + port;
-        Call call = call(workload, base);
-
-        LongAdder calls = new LongAdder();
-        LongAdder errors = new LongAdder();
-        Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
-        Map<String, LongAdder> errorKinds = new ConcurrentHashMap<>();
-        CountDownLatch done = new CountDownLatch(threads);
-        Thread[] workers = new Thread[threads];
-        for (int i = 0; i < threads; i++) {
-            workers[i] = new Thread(() -> {
-                try {
-                    while (!stop) {
-                        try {
-                            int status = call.run();
-                            statuses.computeIfAbsent(status, s -> new LongAdder()).increment();
-                            calls.increment();
-                        } catch (Exception e) {
-                            errors.increment();
-                            errorKinds.computeIfAbsent(e.getClass().getSimpleName() + ": " + e.getMessage(),
-                                    s -> new LongAdder()).increment();
-                        }
-                    }
-                } finally {
-                    done.countDown();
-                }
-            }, "load-" + i);
-            workers[i].setDaemon(true);
-            workers[i].start();
+        LoadClient load = new LoadClient(call(workload, "http://127.0.0.1:" + port), threads);
+        BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
+        System.out.println("READY");
+        System.out.flush();
+        for (String line; (line = commands.readLine()) != null && !line.equals("quit"); ) {
+            String[] c = line.split(" ");
+            long nanos = (long) (Double.parseDouble(c[1]) * 1e9);
+            if (c[0].equals("warm")) {
+                long compiling = compileMillis();
+                load.slice(nanos, -1);
+                System.out.println("DONE compileMs=" + (compileMillis() - compiling));
+            } else {
+                System.out.println("SLICE " + load.slice(nanos, port));
+            }
+            System.out.flush();
         }
-        Thread.sleep(warmupNanos / 1_000_000);
-        long[] server0 = serverStats(port);
-        long calls0 = calls.sum();
-        long errors0 = errors.sum();
-        long cpu0 = processCpuNanos();
-        long t0 = System.nanoTime();
-        Thread.sleep(measureNanos / 1_000_000);
-        long calls1 = calls.sum();
-        long errors1 = errors.sum();
-        long t1 = System.nanoTime();
-        long cpu1 = processCpuNanos();
-        long[] server1 = serverStats(port);
-        stop = true;
-        boolean stopped = done.await(30, java.util.concurrent.TimeUnit.SECONDS);
-
-        double seconds = (t1 - t0) / 1e9;
-        // the two /stats requests are the server's too: one of them falls in the window
-        long exchanges = server1[0] - server0[0] - 1;
-        // per server thread, averaged: the share of the window it ran, and the share it was ready
-        // to run but waited for a core (-1 where the kernel does not say)
-        double serverWall = (server1[3] - server0[3]) * (double) server1[4];
-        double serverCpu = (server1[1] - server0[1]) / serverWall;
-        double serverWait = server0[2] < 0 ? -1 : (server1[2] - server0[2]) / serverWall;
+        boolean stopped = load.quit();
         StringBuilder s = new StringBuilder();
-        for (Map.Entry<Integer, LongAdder> e : new TreeMap<>(statuses).entrySet()) {
+        for (Map.Entry<Integer, LongAdder> e : new TreeMap<>(load.statuses).entrySet()) {
             s.append(s.length() == 0 ? "" : ",").append(e.getKey()).append(':').append(e.getValue().sum());
         }
-        System.out.printf("RESULT calls=%d seconds=%.4f exchanges=%d cpuSeconds=%.4f serverCpu=%.3f serverWait=%.3f"
-                        + " errors=%d statuses=%s stopped=%b mainAtMs=%d resultAtMs=%d%n", calls1 - calls0, seconds, exchanges, (cpu1 - cpu0) / 1e9,
-                serverCpu, serverWait, errors1 - errors0, s.length() == 0 ? "-" : s, stopped,
-                mainAt, ManagementFactory.getRuntimeMXBean().getUptime());
-        for (Map.Entry<String, LongAdder> e : errorKinds.entrySet()) {
+        System.out.println("END errors=" + load.errors.sum() + " statuses=" + (s.length() == 0 ? "-" : s)
+                + " stopped=" + stopped);
+        for (Map.Entry<String, LongAdder> e : load.errorKinds.entrySet()) {
             System.out.println("ERROR " + e.getValue().sum() + " x " + e.getKey());
         }
         System.out.flush();
         System.exit(0);
     }
 
-    private static volatile boolean stop;
+    private final Object gate = new Object();
+    private volatile boolean running;
+    private volatile boolean quitting;
+    private final AtomicInteger active = new AtomicInteger();
+    private final CountDownLatch exited;
+    private final LongAdder calls = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private final Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> errorKinds = new ConcurrentHashMap<>();
+
+    private LoadClient(Call call, int threads) {
+        exited = new CountDownLatch(threads);
+        for (int i = 0; i < threads; i++) {
+            Thread t = new Thread(() -> work(call), "load-" + i);
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    /** A worker: waits at the gate while no slice runs, calls in a loop while one does. */
+    private void work(Call call) {
+        try {
+            while (true) {
+                synchronized (gate) {
+                    while (!running && !quitting) {
+                        gate.wait();
+                    }
+                }
+                if (quitting) {
+                    return;
+                }
+                active.incrementAndGet();
+                try {
+                    while (running) {
+                        try {
+                            int status = call.run();
+                            statuses.computeIfAbsent(status, x -> new LongAdder()).increment();
+                            calls.increment();
+                        } catch (Exception e) {
+                            errors.increment();
+                            errorKinds.computeIfAbsent(e.getClass().getSimpleName() + ": " + e.getMessage(),
+                                    x -> new LongAdder()).increment();
+                        }
+                    }
+                } finally {
+                    active.decrementAndGet();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            exited.countDown();
+        }
+    }
+
+    /**
+     * Runs every thread for this long, then waits until the calls in flight have finished, so that
+     * nothing of this JVM runs during another JVM's slice. With a port, measures: the calls that
+     * completed within the slice, and what the JVM and the server spent until the last one ended.
+     */
+    private String slice(long nanos, int port) throws IOException, InterruptedException {
+        long[] server0 = port < 0 ? null : serverStats(port);
+        long calls0 = calls.sum();
+        long cpu0 = processCpuNanos();
+        long t0 = System.nanoTime();
+        synchronized (gate) {
+            running = true;
+            gate.notifyAll();
+        }
+        Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+        long callsInSlice = calls.sum() - calls0;
+        long t1 = System.nanoTime();
+        running = false;
+        long drainLimit = System.nanoTime() + 30_000_000_000L;
+        while (active.get() > 0 && System.nanoTime() < drainLimit) {
+            Thread.sleep(0, 200_000);
+        }
+        if (port < 0) {
+            return null;
+        }
+        long callsDrained = calls.sum() - calls0;
+        long cpu = processCpuNanos() - cpu0;
+        long[] server1 = serverStats(port);
+        // the /stats request at the start is counted by the server, the one at the end too
+        long exchanges = server1[0] - server0[0] - 1;
+        long serverWall = (server1[3] - server0[3]) * server1[4];
+        return String.format(Locale.ROOT, "calls=%d seconds=%.6f callsDrained=%d exchangesDrained=%d cpuSeconds=%.6f"
+                        + " serverCpuSeconds=%.6f serverWaitSeconds=%.6f serverWallSeconds=%.6f", callsInSlice,
+                (t1 - t0) / 1e9, callsDrained, exchanges, cpu / 1e9, (server1[1] - server0[1]) / 1e9,
+                server0[2] < 0 ? -1 : (server1[2] - server0[2]) / 1e9, serverWall / 1e9);
+    }
+
+    private boolean quit() throws InterruptedException {
+        synchronized (gate) {
+            running = false;
+            quitting = true;
+            gate.notifyAll();
+        }
+        return exited.await(30, TimeUnit.SECONDS);
+    }
 
     @FunctionalInterface
     interface Call {
@@ -218,6 +282,12 @@ public final class LoadClient {
             }
         }
         return status;
+    }
+
+    /** Time the JIT compilers spent so far: warm-up goes on until it stops growing. */
+    private static long compileMillis() {
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
     }
 
     private static long processCpuNanos() {
