@@ -35,8 +35,8 @@ import java.util.stream.Collectors;
  * the median over rounds of that round's ratio to no agent, with min-max.
  *
  *     java -jar benchmarks/target/benchmarks.jar concurrency [--quick] [--java /path/to/bin/java]
- *          [--agent agent/target/redirect-guard-agent.jar] [--rounds 3] [--slice 0.5] [--warmup-slices 3]
- *          [--slices 6] [--threads 1,8,64] [--only hc-post303,huc-post308] [--log /dev/null]
+ *          [--agent agent/target/redirect-guard-agent.jar] [--rounds 3] [--slice 0.5] [--warmup-slices 2]
+ *          [--slices 5] [--threads 1,8,64] [--only hc-post303,huc-post308] [--log /dev/null]
  *          [--server-threads 1] [--seed N]
  *
  * --quick: one round, 8 threads, one quarter-second slice of each: proves that every configuration
@@ -146,8 +146,8 @@ public final class ConcurrencyBenchmarks {
         String agent = "agent/target/redirect-guard-agent.jar";
         int rounds = 3;
         double slice = 0.5;
-        int warmupSlices = 3;
-        int slices = 6;
+        int warmupSlices = 2;
+        int slices = 5;
         List<Integer> threads = List.of(1, 8, 64);
         List<String> only = List.of();
         String log = "/dev/null";
@@ -519,7 +519,7 @@ public final class ConcurrencyBenchmarks {
             for (Client cl : clients) {
                 cl.await("READY");
             }
-            // Warm-up: at least warmupSlices each, then until a JVM's JIT was quiet for a slice (it
+            // Warm-up: at least warmupSlices each, then until a JVM's JIT was quiet in a slice (it
             // compiles on the other core of a 2-core machine: that would be taken from the slices of
             // the other JVMs), at most twice as many (--quick: warmupSlices).
             List<Client> warming = new ArrayList<>(clients);
@@ -563,6 +563,12 @@ public final class ConcurrencyBenchmarks {
             for (Client cl : clients) {
                 String end = cl.failure == null ? cl.await("END ") : null;
                 cl.process.getOutputStream().close();
+                if (end != null) {
+                    // the ERROR lines that follow END name the failed calls
+                    for (String l; (l = cl.out.readLine()) != null; ) {
+                        cl.lines.add(l);
+                    }
+                }
                 if (!cl.process.waitFor(30, TimeUnit.SECONDS)) {
                     cl.process.destroyForcibly();
                 }
