@@ -50,6 +50,6 @@ if [[ "${REDIRECTGUARD_DEMO_SKIP_BUILD:-}" != 1 ]]; then
   rm -f "$build_log"
 fi
 
-exec "$java_cmd" -cp demo/target/classes dev.redirectguard.demo.DemoRunner \
+exec "$java_cmd" -cp "demo/target/classes:agent/target/redirect-guard-agent-classes.jar" dev.redirectguard.demo.DemoRunner \
   --agent "${REDIRECTGUARD_AGENT_JAR:-agent/target/redirect-guard-agent.jar}" \
   --work-dir demo/target/demo-run "$@"

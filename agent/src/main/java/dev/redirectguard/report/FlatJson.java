@@ -5,10 +5,11 @@ import java.util.Map;
 
 /**
  * Reads one JSON object whose values are strings, numbers, booleans or null: exactly what the
- * agent writes. Anything else (nesting, trailing text, a torn line) is refused with null, which
- * the report counts as a bad line. No dependency.
+ * agent writes (and what the demo and the integration tests read, with this one reader). Anything
+ * else (nesting, trailing text, a torn line) is refused with null, which the report counts as a
+ * bad line. No dependency.
  */
-final class FlatJson {
+public final class FlatJson {
     private final String s;
     private int i;
 
@@ -17,7 +18,7 @@ final class FlatJson {
     }
 
     /** @return the fields (numbers as Long or Double), or null when the line is not such an object */
-    static Map<String, Object> parse(String line) {
+    public static Map<String, Object> parse(String line) {
         try {
             FlatJson p = new FlatJson(line);
             Map<String, Object> m = p.object();

@@ -6,15 +6,25 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import dev.redirectguard.report.FlatJson;
+
 /** One line of the agent's JSON log: one rule that one redirect hop broke. */
 record AgentLogLine(String rule, String client, String mode, String action, int status, String method,
                     String jdkMethod, String expectedMethod, String from, String to, String caller, String detail) {
 
     static AgentLogLine parse(String json) {
-        Map<String, String> f = FlatJson.parse(json);
-        return new AgentLogLine(f.get("rule"), f.get("client"), f.get("mode"), f.get("action"),
-                Integer.parseInt(f.get("status")), f.get("method"), f.get("jdkMethod"), f.get("expectedMethod"),
-                f.get("from"), f.get("to"), f.get("caller"), f.get("detail"));
+        Map<String, Object> f = FlatJson.parse(json);
+        if (f == null) {
+            throw new IllegalArgumentException("not a log line: " + json);
+        }
+        return new AgentLogLine(text(f, "rule"), text(f, "client"), text(f, "mode"), text(f, "action"),
+                ((Number) f.get("status")).intValue(), text(f, "method"), text(f, "jdkMethod"),
+                text(f, "expectedMethod"), text(f, "from"), text(f, "to"), text(f, "caller"), text(f, "detail"));
+    }
+
+    private static String text(Map<String, Object> fields, String name) {
+        Object v = fields.get(name);
+        return v == null ? null : v.toString();
     }
 
     /** All lines of a log file; none when the agent never wrote it (it opens the file on the first line). */

@@ -1,5 +1,7 @@
 package dev.redirectguard.it;
 
+import dev.redirectguard.report.FlatJson;
+
 import java.util.Map;
 
 /**
@@ -14,7 +16,10 @@ record ChildResult(String id, String setup, String sentMethod, String finalMetho
                    String error, String errorMessage, String finalUrl) {
 
     static ChildResult fromJson(String line) {
-        Map<String, Object> m = Json.parseObject(line);
+        Map<String, Object> m = FlatJson.parse(line);
+        if (m == null) {
+            throw new IllegalArgumentException("not a result line: " + line);
+        }
         Object status = m.get("status");
         return new ChildResult((String) m.get("id"), (String) m.get("setup"), (String) m.get("sentMethod"),
                 (String) m.get("finalMethod"), status == null ? null : ((Number) status).intValue(),

@@ -1,5 +1,7 @@
 package dev.redirectguard.it;
 
+import dev.redirectguard.report.FlatJson;
+
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -213,7 +215,7 @@ class Http2RedirectIT {
             for (String line : Files.readAllLines(files.results())) {
                 ChildResult r = ChildResult.fromJson(line);
                 results.put(r.id(), r);
-                Object version = Json.parseObject(line).get("version");
+                Object version = FlatJson.parse(line).get("version");
                 if (version != null) {
                     versions.put(r.id(), version.toString());
                 }

@@ -1,5 +1,7 @@
 package dev.redirectguard.it;
 
+import dev.redirectguard.report.FlatJson;
+
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -31,12 +33,7 @@ record LogLine(int number, String raw, Map<String, Object> fields, String caseId
             if (raw.isBlank()) {
                 continue;
             }
-            Map<String, Object> fields;
-            try {
-                fields = Json.parseObject(raw);
-            } catch (RuntimeException e) {
-                fields = null;
-            }
+            Map<String, Object> fields = FlatJson.parse(raw);
             lines.add(new LogLine(n, raw, fields, fields == null ? null : caseOf(fields.get("from"))));
         }
         return lines;

@@ -213,7 +213,7 @@ class RolloutIT {
             Cli r = Cli.run("set", pid, "enforceTargets=*,enforceCallers=" + LEGACY);
             assertEquals(0, r.code(), r.toString());
             after = child.ok("settings");
-            assertEquals(pid + ": " + after, r.out().trim(), r.toString());
+            assertEquals(pid + ": settings " + after, r.out().trim(), r.toString());
             assertTrue(after.contains(",enforceTargets=*,enforceCallers=" + LEGACY + ","), after);
             child.expectAsJdk(hop("huc", "billing", "POST", a, "r", 308), "caller", "same-method-307-308");
             child.expectCorrected(hop("huc", "legacy", "POST", a, "r", 308), "same-method-307-308");
@@ -232,7 +232,8 @@ class RolloutIT {
             String good = child.ok("settings");
             assertTrue(good.startsWith("mode=enforce,")
                     && good.contains(",enforceRules=get-after-303,enforceTargets=*,enforceCallers=*,"), good);
-            assertEquals(pid + ": " + good, r.out().trim(), r.toString());
+            assertEquals(List.of(pid + ": settings " + good, pid + ": mode audit -> enforce"), r.out().lines().toList(),
+                    r.toString());
             child.expectAsJdk(hop("huc", "legacy", "POST", a, "r", 308), "rule", "same-method-307-308");
             if (hc) {
                 child.expectCorrected(hop("hc", "billing", "POST", a, "r", 303), "get-after-303");
