@@ -54,61 +54,102 @@ public final class AgentMain implements BiConsumer<Object[], Instrumentation> {
     }
 
     private void start(String args, final Instrumentation inst, boolean attached) throws Exception {
-        List<String> errors = new ArrayList<String>();
         boolean given = args != null && !args.trim().isEmpty();
         if (given) {
             givenArgs = givenArgs.isEmpty() ? args : givenArgs + "," + args;
         }
-        if (installed != null && given) {
+        if (installed != null) {
             // Attached again: the keys given replace the live ones, the others stay as they are
             // (later keys win in the argument syntax, and agent arguments beat everything else).
-            args = installed.settings() + "," + args;
-        }
-        Settings settings = SettingsParser.loadAtStart(installed != null && !given ? installed.settings().toString()
-                : args, System.getProperties(), System.getenv(), errors);
-        for (String line : errors) {
-            System.err.println("redirect-guard: " + line);
-        }
-        if (installed != null) {
-            installed.apply(settings); // attached again: new settings, same rewrites
+            Settings settings = settings(given ? installed.settings() + "," + args : installed.settings().toString());
+            installed.apply(settings); // new settings, same rewrites
             watchConfig(installed);
             if (attached && settings.jmxDelaySeconds() != Settings.JMX_OFF) {
                 registerMBean(installed);
             }
             return;
         }
-        if (settings.mode() == Mode.OFF && settings.config() == null) {
-            return; // with a config file, off is installed, so that an edit can switch it on
-        }
-        final GuardState state = new GuardState(settings);
+        final GuardState state = new GuardState();
         final RedirectTransformer t = new RedirectTransformer(inst, state);
-        installed = state;
-        transformer = t;
-        System.setProperty(INSTALLED_PROPERTY, "installed");
+        if (attached) {
+            settle(args, inst, state, t, true);
+            return;
+        }
+        // Start-up does only what cannot wait: the transformer (a name comparison per class) and the
+        // agent's thread, which reads the settings beside the JVM's own start. A first HTTP class
+        // that comes sooner waits for them.
+        registerTransformer(inst, t);
+        final String startArgs = args;
+        thread = AgentThread.create(state);
+        thread.start(new Runnable() {
+            @Override
+            public void run() {
+                synchronized (AgentMain.this) {
+                    try {
+                        settle(startArgs, inst, state, t, false);
+                    } catch (Throwable e) {
+                        Permissions.explain(e);
+                        System.err.println("redirect-guard: not installed: " + e);
+                        inst.removeTransformer(t);
+                        state.apply(Settings.defaults().withMode(Mode.OFF));
+                    }
+                }
+            }
+        });
+    }
+
+    private static void registerTransformer(Instrumentation inst, RedirectTransformer t) {
         // Everything the transformer needs for a class that is no target is loaded before it is
         // registered: loading it later would call the transformer for itself, mid-definition.
         RewriteTargets.isTarget("");
         inst.addTransformer(t, true);
-        // Targets already loaded (attach, or an agent ahead of this one at start): rewritten now,
-        // on the agent's thread at start-up. Usually there are none, and the bridge, Byte Buddy and
-        // the rewrites wait for the first HTTP class.
-        final Class<?>[] loaded = loadedTargets(inst);
-        Runnable rewriteLoaded = loaded.length == 0 ? null : new Runnable() {
-            @Override
-            public void run() {
-                try {
-                    inst.retransformClasses(loaded);
-                } catch (Throwable e) {
-                    Permissions.explain(e);
-                    System.err.println("redirect-guard: HTTP classes loaded before the agent not rewritten: " + e);
-                }
-            }
-        };
-        if (attached && rewriteLoaded != null) {
-            rewriteLoaded.run(); // the attach command returns once they are rewritten
-            rewriteLoaded = null;
+    }
+
+    /** The settings from every source, each bad value one stderr line. */
+    private static Settings settings(String args) {
+        List<String> errors = new ArrayList<String>();
+        Settings settings = SettingsParser.loadAtStart(args, System.getProperties(), System.getenv(), errors);
+        for (String line : errors) {
+            System.err.println("redirect-guard: " + line);
         }
-        thread = AgentThread.start(state, rewriteLoaded);
+        return settings;
+    }
+
+    /** The rest of installing: at start-up on the agent's thread, on attach on the attaching one. */
+    private void settle(String args, final Instrumentation inst, final GuardState state, RedirectTransformer t,
+                        boolean attached) throws Exception {
+        Settings settings = settings(args);
+        if (settings.mode() == Mode.OFF && settings.config() == null) {
+            // off: nothing stays installed (with a config file, off is installed, so that an edit can switch it on)
+            inst.removeTransformer(t);
+            state.apply(settings);
+            if (thread != null) {
+                thread.stop();
+            }
+            return;
+        }
+        state.apply(settings);
+        installed = state;
+        transformer = t;
+        System.setProperty(INSTALLED_PROPERTY, "installed");
+        if (attached) {
+            registerTransformer(inst, t);
+        }
+        // Targets already loaded (attach, or an agent ahead of this one at start) are rewritten now.
+        // Usually there are none, and the bridge, Byte Buddy and the rewrites wait for the first HTTP class.
+        Class<?>[] loaded = loadedTargets(inst);
+        if (loaded.length > 0) {
+            try {
+                inst.retransformClasses(loaded);
+            } catch (Throwable e) {
+                Permissions.explain(e);
+                System.err.println("redirect-guard: HTTP classes loaded before the agent not rewritten: " + e);
+            }
+        }
+        if (thread == null) {
+            thread = AgentThread.create(state);
+            thread.start(null);
+        }
         watchConfig(state);
         int delay = settings.jmxDelaySeconds();
         if (attached && delay != Settings.JMX_OFF) {

@@ -23,28 +23,45 @@ final class AgentThread implements Runnable {
     private volatile Thread thread;
     private volatile long mbeanDueNanos = Long.MAX_VALUE;
     private volatile Runnable mbean;
+    private volatile boolean stopped;
 
-    private AgentThread(GuardState state, Runnable prepare) {
+    private AgentThread(GuardState state) {
         this.state = state;
-        this.prepare = prepare;
     }
 
-    /** @param prepare run first, once (null: nothing) */
-    static AgentThread start(final GuardState state, Runnable prepare) {
-        final AgentThread task = new AgentThread(state, prepare);
-        Thread t = AccessController.doPrivileged(new PrivilegedAction<Thread>() {
-            @Override
-            public Thread run() {
-                Thread created = newCleanThread(task);
-                created.setDaemon(true);
-                created.setContextClassLoader(null);
-                created.start();
-                return created;
-            }
-        });
-        task.thread = t;
-        state.wakeAgentThreadWith(new Wake(task));
-        return task;
+    /** The agent's thread, not started yet. */
+    static AgentThread create(GuardState state) {
+        return new AgentThread(state);
+    }
+
+    /** @param prepare run first on the thread, once (null: nothing) */
+    void start(Runnable prepare) {
+        this.prepare = prepare;
+        // Created privileged under a SecurityManager, so its access control context is the agent's.
+        Thread t = System.getSecurityManager() == null ? newCleanThread(this) : Privileged.newCleanThread(this);
+        t.setDaemon(true);
+        t.setContextClassLoader(null);
+        thread = t;
+        state.wakeAgentThreadWith(new Wake(this));
+        t.start();
+    }
+
+    /** Under a SecurityManager only: a class of its own, so that start-up loads none of it otherwise. */
+    private static final class Privileged implements PrivilegedAction<Thread> {
+        private final AgentThread task;
+
+        private Privileged(AgentThread task) {
+            this.task = task;
+        }
+
+        static Thread newCleanThread(AgentThread task) {
+            return AccessController.doPrivileged(new Privileged(task));
+        }
+
+        @Override
+        public Thread run() {
+            return AgentThread.newCleanThread(task);
+        }
     }
 
     private static Thread newCleanThread(Runnable task) {
@@ -52,8 +69,8 @@ final class AgentThread implements Runnable {
         while (system.getParent() != null) {
             system = system.getParent();
         }
-        if (JavaVersion.feature() >= 9) {
-            return Threads9.withoutInheritedLocals(system, task, NAME);
+        if (!System.getProperty("java.specification.version", "1.8").startsWith("1.")) {
+            return Threads9.withoutInheritedLocals(system, task, NAME); // JDK 9+
         }
         return new Thread(system, task, NAME);
     }
@@ -62,6 +79,12 @@ final class AgentThread implements Runnable {
     void scheduleMBean(Runnable register, long delaySeconds) {
         mbean = register;
         mbeanDueNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(delaySeconds);
+        wake();
+    }
+
+    /** The agent is off after all (mode=off): the thread ends. */
+    void stop() {
+        stopped = true;
         wake();
     }
 
@@ -95,7 +118,7 @@ final class AgentThread implements Runnable {
             safely(p);
         }
         long nextTick = System.nanoTime() + TICK_NANOS;
-        for (;;) {
+        while (!stopped) {
             try {
                 long now = System.nanoTime();
                 if (now - nextTick >= 0) {

@@ -1,13 +1,9 @@
 package dev.redirectguard.agent;
 
 import dev.redirectguard.rewrite.RewriteTargets;
-import dev.redirectguard.rewrite.Rewrites;
-import dev.redirectguard.rewrite.ShapeException;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
-import java.security.AccessController;
-import java.security.PrivilegedAction;
 import java.security.ProtectionDomain;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,19 +11,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Rewrites the four JDK classes that handle redirects, and nothing else: a name comparison is all
  * it costs for every other class. Byte Buddy, the rewrites, the bridge and the hooks arrive with
- * the first target, so a JVM that never loads an HTTP class pays for none of them. A rewritten
- * class calls the bridge, so none is handed to the JVM unless the bridge is installed.
- *
- * <p>It holds the Instrumentation (to open java.lang for the bridge at the first target): it lives
- * in the agent's own class loader, which the application cannot name.
+ * the first target ({@link TargetRewriter}), so a JVM that never loads an HTTP class pays for none
+ * of them, and start-up loads no more than this class.
  */
 final class RedirectTransformer implements ClassFileTransformer {
     private final Instrumentation inst;
     private final GuardState state;
-    /** null: not tried yet; then the outcome of installing the bridge, once. */
-    private volatile String bridgeProblem;
-    private volatile boolean bridged;
-    private volatile Rewrites rewrites;
+    private volatile TargetRewriter rewriter;
     /** What was done, for status output: "class: rewritten" or "class: left untouched (why)". */
     final List<String> outcomes = new CopyOnWriteArrayList<String>();
 
@@ -36,38 +26,10 @@ final class RedirectTransformer implements ClassFileTransformer {
         this.state = state;
     }
 
+    /** Whether the bridge is installed (no class of this agent has met it before the first target). */
     boolean bridged() {
-        return bridged;
-    }
-
-    /** Defines the bridge in java.base and installs the hooks, once; true when they are in place. */
-    synchronized boolean ensureBridge() {
-        if (bridgeProblem == null) {
-            bridgeProblem = AccessController.doPrivileged(new PrivilegedAction<String>() {
-                @Override
-                public String run() {
-                    return installBridge();
-                }
-            });
-            bridged = bridgeProblem.isEmpty();
-        }
-        return bridged;
-    }
-
-    private String installBridge() {
-        try {
-            boolean took = BootBridge.inject(inst, new java.util.function.Supplier<Object>() {
-                @Override
-                public Object get() {
-                    // Made here, once the bridge exists: GuardHooks implements its interface.
-                    return new GuardHooks(state);
-                }
-            });
-            return took ? "" : "another redirect-guard agent in this JVM owns the bridge";
-        } catch (Throwable e) {
-            Permissions.explain(e);
-            return "the bridge could not be installed: " + e;
-        }
+        TargetRewriter r = rewriter;
+        return r != null && r.bridged();
     }
 
     @Override
@@ -76,56 +38,15 @@ final class RedirectTransformer implements ClassFileTransformer {
         if (className == null || !RewriteTargets.isTarget(className)) {
             return null;
         }
-        String name = className.replace('/', '.');
-        try {
-            // Under a SecurityManager: the agent's permissions, not those of the application whose
-            // class loading brought the JDK class here.
-            byte[] rewritten = System.getSecurityManager() == null ? rewrites().rewrite(className, classfileBuffer, loader)
-                    : rewritePrivileged(className, classfileBuffer, loader);
-            if (!ensureBridge()) {
-                return untouched(name + ": left untouched, " + bridgeProblem);
-            }
-            outcomes.add(name + ": rewritten");
-            return rewritten;
-        } catch (ShapeException e) {
-            return untouched(name + ": left untouched, unknown code shape on Java "
-                    + System.getProperty("java.version") + " " + e.getMessage());
-        } catch (Throwable t) {
-            Permissions.explain(t);
-            return untouched(name + ": left untouched, " + t);
-        }
-    }
-
-    private byte[] rewritePrivileged(final String className, final byte[] classfileBuffer, final ClassLoader loader)
-            throws ShapeException {
-        try {
-            return AccessController.doPrivileged(new java.security.PrivilegedExceptionAction<byte[]>() {
-                @Override
-                public byte[] run() throws ShapeException {
-                    return rewrites().rewrite(className, classfileBuffer, loader);
-                }
-            });
-        } catch (java.security.PrivilegedActionException e) {
-            throw (ShapeException) e.getException();
-        }
-    }
-
-    private Rewrites rewrites() {
-        Rewrites r = rewrites;
+        TargetRewriter r = rewriter;
         if (r == null) {
             synchronized (this) {
-                if (rewrites == null) {
-                    rewrites = new Rewrites(RedirectTransformer.class.getClassLoader());
+                if (rewriter == null) {
+                    rewriter = new TargetRewriter(inst, state, outcomes);
                 }
-                r = rewrites;
+                r = rewriter;
             }
         }
-        return r;
-    }
-
-    private byte[] untouched(String line) {
-        outcomes.add(line);
-        System.err.println("redirect-guard: " + line);
-        return null;
+        return r.transform(loader, className, classfileBuffer);
     }
 }

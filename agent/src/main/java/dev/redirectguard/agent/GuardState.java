@@ -3,8 +3,6 @@ package dev.redirectguard.agent;
 import dev.redirectguard.config.Settings;
 import dev.redirectguard.log.LogPipeline;
 
-import java.security.AccessController;
-import java.security.PrivilegedAction;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -24,16 +22,42 @@ final class GuardState {
     /** Agent's thread only. */
     private boolean flushAtExit;
 
-    GuardState(Settings settings) {
-        this.settings = settings;
+
+    GuardState() {
     }
 
+    GuardState(Settings settings) {
+        apply(settings);
+    }
+
+    /** The live settings; null until they are read ({@link #awaitSettings}). */
     Settings settings() {
         return settings;
     }
 
+    /** The settings, once read: a first HTTP class may come before the agent's thread has read them. */
+    Settings awaitSettings() throws InterruptedException {
+        Settings s = settings;
+        if (s == null) {
+            synchronized (this) {
+                while (settings == null) {
+                    wait();
+                }
+                s = settings;
+            }
+        }
+        return s;
+    }
+
     void apply(Settings next) {
-        settings = next;
+        if (settings == null) {
+            synchronized (this) {
+                settings = next;
+                notifyAll();
+            }
+        } else {
+            settings = next;
+        }
     }
 
     void wakeAgentThreadWith(Runnable wake) {
@@ -102,46 +126,10 @@ final class GuardState {
         }
         if (!flushAtExit) {
             flushAtExit = true;
-            flushAtExit(l);
+            LogFlush.atExit(l);
         }
         l.awaitWork(maxNanos);
         l.writePending();
-    }
-
-    /** Made on the agent's thread, so the hook's thread carries nothing of an application. */
-    private static void flushAtExit(final LogPipeline log) {
-        try {
-            AccessController.doPrivileged(new PrivilegedAction<Void>() {
-                @Override
-                public Void run() {
-                    Thread hook = new Thread(new Flush(log), "redirect-guard-flush");
-                    hook.setContextClassLoader(null);
-                    Runtime.getRuntime().addShutdownHook(hook);
-                    return null;
-                }
-            });
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // nothing to hook into: the agent's thread still writes while the JVM shuts down
-        } catch (SecurityException e) {
-            System.err.println("redirect-guard: the log is not flushed at exit: " + e);
-        }
-    }
-
-    private static final class Flush implements Runnable {
-        private final LogPipeline log;
-
-        Flush(LogPipeline log) {
-            this.log = log;
-        }
-
-        @Override
-        public void run() {
-            try {
-                log.close(LogPipeline.SHUTDOWN_WAIT_MILLIS);
-            } catch (Throwable ignored) {
-                // the JVM is going away; never hold it up
-            }
-        }
     }
 
     /**
