@@ -49,6 +49,14 @@ final class ChildJvm {
             cmd.add("-javaagent:" + agentJar + "=mode=" + mode.agentValue() + ",log=" + files.agentLog()
                     + ",logInterval=0,logRate=0");
         }
+        if (mode == AgentMode.ENFORCE) {
+            // HotSpot (8 to 21) does not verify boot classes unless asked, even those an agent
+            // changed: with this, a wrong stack map frame in a rewritten java.base class is a
+            // VerifyError here, not a crash or a silent misstep in an application. (java.net.http
+            // classes, platform loader, are verified anyway; JDK 25+ verifies agent output anyway.)
+            cmd.add("-XX:+UnlockDiagnosticVMOptions");
+            cmd.add("-XX:+BytecodeVerificationLocal");
+        }
         cmd.addAll(tls.childJvmOptions());
         cmd.add("-cp");
         cmd.add(childClasses.toString());

@@ -25,7 +25,9 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * The whole case table on every JDK of the matrix, per client, in four runs: without the agent
  * (the baseline, reported to target/baseline-*.txt), then with the agent in modes off, audit and
- * enforce, each checked against the baseline and the oracle. One reported test per run.
+ * enforce, each checked against the baseline and the oracle. One reported test per run. The
+ * enforce run has HotSpot verify boot classes too ({@code -XX:+BytecodeVerificationLocal}, see
+ * ChildJvm), so a wrong stack map frame in a rewritten java.base class fails it.
  */
 class RedirectMatrixIT {
     private static final Path BUILD_DIR = ItFiles.BUILD_DIR;
