@@ -100,7 +100,19 @@ public final class RedirectGuardBridge {
         }
     }
 
-    private static volatile Hooks hooks;
+    /** Handed to {@link Installed} by {@link #install}, and cleared at once. */
+    private static Hooks pending;
+    private static boolean installed;
+
+    /**
+     * The installed hooks, in a static final field: once set, reflection cannot replace them
+     * (Field.set refuses a static final field even where deep reflection into java.lang is allowed:
+     * JDK 8, 11 with --illegal-access=permit). Initialised by {@link #install} and nothing earlier:
+     * no rewritten JDK class exists before the hooks are installed.
+     */
+    private static final class Installed {
+        static final Hooks HOOKS = take();
+    }
     /** Decisions of the hops in progress, by the hop's own object; removed as each hop's JDK method exits. */
     private static final ConcurrentHashMap<Owner, Object> HOPS = new ConcurrentHashMap<Owner, Object>();
     private static final java.util.concurrent.atomic.AtomicLong SUPPRESSED = new java.util.concurrent.atomic.AtomicLong();
@@ -110,11 +122,18 @@ public final class RedirectGuardBridge {
 
     /** Reached only through the agent's injector (see the class comment). Once, and never null. */
     private static synchronized boolean install(Hooks h) {
-        if (h == null || hooks != null) {
+        if (h == null || installed) {
             return false;
         }
-        hooks = h;
-        return true;
+        installed = true;
+        pending = h;
+        return Installed.HOOKS == h;
+    }
+
+    private static synchronized Hooks take() {
+        Hooks h = pending;
+        pending = null;
+        return h;
     }
 
     /** Throwables the hooks raised and the bridge swallowed (each hop then the JDK's own); expect 0. */
@@ -144,7 +163,7 @@ public final class RedirectGuardBridge {
      * Anything but a 308 costs one comparison.
      */
     public static int hucFollowCeiling(int status, Object connection) {
-        Hooks h = hooks;
+        Hooks h = Installed.HOOKS;
         if (status != 308 || h == null) {
             return 307;
         }
@@ -160,7 +179,7 @@ public final class RedirectGuardBridge {
     /** followRedirect0, after {@code streaming()}: decides the hop; true makes the JDK throw HttpRetryException. */
     public static boolean hucHop(boolean streaming, Object connection, int status, URL target, Object poster,
                                  Object userHeaders) {
-        Hooks h = hooks;
+        Hooks h = Installed.HOOKS;
         if (h == null) {
             return streaming;
         }
@@ -260,7 +279,7 @@ public final class RedirectGuardBridge {
 
     /** MultiExchange constructed: on the sending thread. */
     public static void hcSent(Object exchange, Object client) {
-        Hooks h = hooks;
+        Hooks h = Installed.HOOKS;
         if (h == null) {
             return;
         }
@@ -274,7 +293,7 @@ public final class RedirectGuardBridge {
     /** RedirectFilter.handleResponse, after redirectedMethod: the hop starts; returns the JDK's method. */
     public static String hcHop(int status, String method, String jdkMethod, URI target, Object previous,
                                Object exchange) {
-        Hooks h = hooks;
+        Hooks h = Installed.HOOKS;
         if (h == null || previous == null) {
             return jdkMethod;
         }
@@ -291,7 +310,7 @@ public final class RedirectGuardBridge {
 
     /** After canRedirect: its answer, unless the hop's decision refuses it. */
     public static boolean hcCanRedirect(boolean jdkAnswer, Object previous) {
-        Hooks h = hooks;
+        Hooks h = Installed.HOOKS;
         Object hop = hop(previous);
         if (!jdkAnswer || h == null || hop == null) {
             return jdkAnswer;
@@ -311,7 +330,7 @@ public final class RedirectGuardBridge {
      */
     public static Object[] hcRedirectRequest(Object previous, String method, Object headers, Object publisher) {
         Object[] jdk = {method, headers, publisher};
-        Hooks h = hooks;
+        Hooks h = Installed.HOOKS;
         Object hop = hop(previous);
         if (h == null || hop == null) {
             return jdk;

@@ -24,7 +24,7 @@ final class BootBridge {
     private static final String INJECTOR = "dev.redirectguard.agent.BootInjector";
     /** Nested classes first: the bridge names them. */
     private static final String[] CLASSES = {"java/lang/RedirectGuardBridge$Hooks", "java/lang/RedirectGuardBridge$HucPlan",
-        "java/lang/RedirectGuardBridge$Owner", "java/lang/RedirectGuardBridge"};
+        "java/lang/RedirectGuardBridge$Owner", "java/lang/RedirectGuardBridge$Installed", "java/lang/RedirectGuardBridge"};
 
     private BootBridge() {
     }

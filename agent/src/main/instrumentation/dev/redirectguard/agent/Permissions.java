@@ -33,7 +33,12 @@ final class Permissions {
 
     private static String codeBase() {
         try {
-            return Permissions.class.getProtectionDomain().getCodeSource().getLocation().toString();
+            return java.security.AccessController.doPrivileged(new java.security.PrivilegedAction<String>() {
+                @Override
+                public String run() {
+                    return Permissions.class.getProtectionDomain().getCodeSource().getLocation().toString();
+                }
+            });
         } catch (Throwable e) {
             return "file:/path/to/redirect-guard-agent.jar";
         }

@@ -39,7 +39,18 @@ public final class AgentBootstrap {
             }
             ((BiConsumer<Object[], Instrumentation>) entry).accept(new Object[] {args, attached}, inst);
         } catch (Throwable t) {
-            System.err.println("redirect-guard: not installed: " + t);
+            String grant = t instanceof java.security.AccessControlException
+                    ? "; grant the agent jar all it needs: grant codeBase \"" + jarUrl() + "\" { permission java.security.AllPermission; };" : "";
+            System.err.println("redirect-guard: not installed: " + t + grant);
+        }
+    }
+
+    private static String jarUrl() {
+        try {
+            String self = AgentBootstrap.class.getResource("AgentBootstrap.class").toString();
+            return self.substring("jar:".length(), self.indexOf("!/"));
+        } catch (Throwable e) {
+            return "file:/path/to/redirect-guard-agent.jar";
         }
     }
 

@@ -84,6 +84,7 @@ class HookAttackIT extends WithEchoServer {
         if (jdk.version() >= 17) {
             assertEquals("java.lang.reflect.InaccessibleObjectException", run.probe("setAccessible-install"), why);
             assertEquals("java.lang.reflect.InaccessibleObjectException", run.probe("hooks-field-read"), why);
+            assertEquals("java.lang.reflect.InaccessibleObjectException", run.probe("hooks-field-write"), why);
         } else {
             // Without a SecurityManager, JDK 8 has no access boundary, and JDK 11 opens java.lang to
             // the class path by default (--illegal-access=permit, until JDK 16): setAccessible opens
@@ -92,8 +93,10 @@ class HookAttackIT extends WithEchoServer {
             assertEquals("ok", run.probe("setAccessible-install"), why);
             assertEquals("false", run.probe("install-proxy"), why);
             assertEquals("false", run.probe("install-null"), why);
+            // Readable there, as every field is; never replaceable: a static final field refuses Field.set.
             assertEquals("read dev.redirectguard.agent.GuardHooks of loader dev.redirectguard.boot.AgentLoader",
                     run.probe("hooks-field-read"), why);
+            assertEquals("java.lang.IllegalAccessException", run.probe("hooks-field-write"), why);
         }
         assertEquals("0 calls, header values seen: false", run.probe("hooks-proxy-calls"), why);
         assertTrue(run.lines("proxy-called").isEmpty(), why);

@@ -143,13 +143,21 @@ public final class HookAttack {
             probe("setAccessible-install", t.getClass().getName());
         }
         try {
-            Field field = bridge.getDeclaredField("hooks");
+            Class<?> installed = Class.forName("java.lang.RedirectGuardBridge$Installed", false, null);
+            Field field = installed.getDeclaredField("HOOKS");
             field.setAccessible(true);
             Object h = field.get(null);
             probe("hooks-field-read", h == null ? "null" : "read " + h.getClass().getName() + " of loader "
                     + (h.getClass().getClassLoader() == null ? "boot" : h.getClass().getClassLoader().getClass().getName()));
+            try {
+                field.set(null, proxy);
+                probe("hooks-field-write", Boolean.toString(field.get(null) == proxy));
+            } catch (Throwable t) {
+                probe("hooks-field-write", t.getClass().getName());
+            }
         } catch (Throwable t) {
             probe("hooks-field-read", t.getClass().getName());
+            probe("hooks-field-write", t.getClass().getName());
         }
     }
 
