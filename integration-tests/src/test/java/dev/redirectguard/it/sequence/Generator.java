@@ -1,0 +1,225 @@
+package dev.redirectguard.it.sequence;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Generates a plan from a seed: sequences of 2-6 steps over shared and new clients; each call a
+ * chain of 0-3 redirects (301 302 303 307 308, with 300 304 305 and 3xx without Location as
+ * noise) across origins A, A2 (same port, another host), B (another port) and S (https), ending
+ * in 200, 404, a 303 loop up to the redirect limit, a body cut off, a dropped connection
+ * (HttpURLConnection) or a path that never answers (read/request timeout, or HttpClient's
+ * sendAsync cancelled once the servers have the request). Any path may answer 401 until Basic
+ * credentials come (protected paths live in directories {@code /p0/}..{@code /p5/}, so the JDK's
+ * authentication cache, keyed by directory, sends them preemptively on later visits); proxy
+ * clients go through P or PA (407 until Basic). Steps with calls at once touch no shared state
+ * that would make the outcome depend on thread timing: no 401/407, no Set-Cookie, no timeout.
+ * The same seed gives the same plan on every JVM.
+ */
+public final class Generator {
+    /** The short timeout of a call whose chain ends at a path that never answers. */
+    static final int TIMEOUT_MILLIS = 500;
+
+    private final Random rnd;
+    private final boolean huc;
+    private final List<Plan.ClientSpec> clients = new ArrayList<>();
+    private int timeoutsLeft;
+
+    private Generator(String api, long seed, int count) {
+        this.huc = api.equals(Plan.HUC);
+        // The same seed gives each API its own, but fixed, stream.
+        this.rnd = new Random(seed * 31 + (huc ? 1 : 2));
+        // Timeouts cost their wait: about one per 25 sequences (cancel and the rest cost nothing).
+        this.timeoutsLeft = Math.max(1, count / 25);
+    }
+
+    public static Plan generate(String api, long seed, int count) {
+        Generator g = new Generator(api, seed, count);
+        List<Plan.Sequence> sequences = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            sequences.add(g.sequence(i));
+        }
+        return new Plan(api, seed, List.copyOf(g.clients), sequences);
+    }
+
+    private Plan.Sequence sequence(int seq) {
+        Plan.ClientSpec main = client(false);
+        int steps = 2 + rnd.nextInt(5);
+        List<Plan.Step> list = new ArrayList<>();
+        for (int s = 0; s < steps; s++) {
+            boolean parallel = chance(0.15);
+            List<Plan.Call> calls = new ArrayList<>();
+            if (parallel) {
+                Plan.ClientSpec c = parallelSafe(main) ? main : client(true);
+                int n = 2 + rnd.nextInt(2);
+                for (int k = 0; k < n; k++) {
+                    calls.add(call(seq, s, k, c, true));
+                }
+            } else {
+                calls.add(call(seq, s, 0, chance(0.8) ? main : client(false), false));
+            }
+            list.add(new Plan.Step(seq, s, parallel, calls));
+        }
+        return new Plan.Sequence(seq, list);
+    }
+
+    private static boolean parallelSafe(Plan.ClientSpec c) {
+        return !c.option("proxy").equals("PA");
+    }
+
+    private Plan.ClientSpec client(boolean forParallel) {
+        List<Plan.ClientSpec> eligible = clients.stream().filter(c -> !forParallel || parallelSafe(c)).toList();
+        if (!eligible.isEmpty() && chance(0.6)) {
+            return eligible.get(rnd.nextInt(eligible.size()));
+        }
+        Map<String, String> o = new LinkedHashMap<>();
+        if (!huc) {
+            o.put("policy", chance(0.7) ? "NORMAL" : "ALWAYS");
+            o.put("executor", pick("default", 35, "one", 40, "few", 25));
+            o.put("auth", chance(0.7) ? "1" : "0");
+        }
+        o.put("cookies", chance(0.35) ? "1" : "0");
+        String proxy = pick("-", 80, "P", 10, "PA", 10);
+        if (forParallel && proxy.equals("PA")) {
+            proxy = "P";
+        }
+        o.put("proxy", proxy);
+        Plan.ClientSpec c = new Plan.ClientSpec("c" + clients.size(), o);
+        clients.add(c);
+        return c;
+    }
+
+    private Plan.Call call(int seq, int step, int k, Plan.ClientSpec client, boolean parallel) {
+        String id = seq + "." + step + "." + k;
+        boolean proxied = !client.option("proxy").equals("-");
+        String method = huc ? pick("GET", 25, "HEAD", 8, "POST", 30, "PUT", 15, "DELETE", 10, "OPTIONS", 7)
+                : pick("GET", 22, "HEAD", 8, "POST", 28, "PUT", 14, "DELETE", 8, "PATCH", 12, "OPTIONS", 6);
+        boolean bodyless = method.equals("GET") || method.equals("HEAD");
+        String body;
+        if (huc) {
+            // GET with output would become POST, HEAD with output fails: HttpURLConnection allows neither.
+            body = bodyless ? "none" : pick("none", 20, "buffered", 45, "fixed", 17, "chunked", 18);
+        } else {
+            body = bodyless ? pick("none", 90, "string", 10) : pick("none", 15, "string", 35, "bytes", 25, "stream", 25);
+        }
+        boolean contentType = body.equals("none") ? chance(0.1) : chance(0.75);
+        Set<String> headers = new LinkedHashSet<>();
+        if (chance(0.5)) {
+            headers.add("auth");
+        }
+        if (chance(0.4)) {
+            headers.add("cookie");
+        }
+        if (chance(0.6)) {
+            headers.add("custom");
+        }
+
+        // The chain: 0-3 redirects, then the final answer. Each path's directory is drawn first.
+        int hops = pickInt(0, 20, 1, 42, 2, 26, 3, 12);
+        String[] names = new String[hops + 1];
+        boolean[] protect = new boolean[hops + 1];
+        for (int h = 0; h <= hops; h++) {
+            protect[h] = !parallel && chance(h < hops ? 0.15 : hops == 0 ? 0.35 : 0.2);
+            String dir = protect[h] ? "p" + pickInt(0, 40, 1, 25, 2, 15, 3, 10, 4, 5, 5, 5) : "q";
+            names[h] = "/" + dir + "/" + seq + "-" + step + "-" + k + "-" + h;
+        }
+        String origin = proxied ? pick("A", 70, "A2", 10, "B", 20) : pick("A", 75, "A2", 5, "B", 12, "S", 8);
+        List<PathScript> paths = new ArrayList<>();
+        PathScript.Kind finalKind = null;
+        // Once a hop may be followed in one mode and not in another (a 308 of HttpURLConnection,
+        // any hop of a streamed body, https to http), the paths after it change no state that
+        // later calls see (cookies, authentication caches): else a correct enforce run would
+        // legitimately differ from the run without the agent in every later call.
+        boolean divergent = false;
+        boolean streamed = body.equals("fixed") || body.equals("chunked");
+        for (int h = 0; h <= hops; h++) {
+            if (divergent) {
+                protect[h] = false;
+                names[h] = names[h].replaceFirst("^/p\\d/", "/q/");
+            }
+            String cookie = !parallel && !divergent && chance(0.12) ? "jc=v" + seq + "-" + step + "-" + k + "-" + h : null;
+            if (h < hops) {
+                String status = pick("301", 10, "302", 10, "303", 16, "307", 16, "308", 16, "300", 3, "304", 2,
+                        "305", proxied ? 0 : 2, "noloc", 4);
+                if (status.equals("noloc")) {
+                    int s = Integer.parseInt(pick("301", 1, "302", 1, "303", 1, "307", 1, "308", 1));
+                    paths.add(new PathScript(names[h], origin, PathScript.Kind.REDIRECT, s, null, null, protect[h], cookie));
+                    break;
+                }
+                String next = pick("same", 45, "other", 45, "S", proxied ? 0 : 10);
+                String nextOrigin = next.equals("same") ? origin : next.equals("S") ? "S" : other(origin);
+                divergent |= (huc && status.equals("308")) || streamed || (origin.equals("S") && !nextOrigin.equals("S"));
+                if (divergent) {
+                    names[h + 1] = names[h + 1].replaceFirst("^/p\\d/", "/q/");
+                }
+                paths.add(new PathScript(names[h], origin, PathScript.Kind.REDIRECT, Integer.parseInt(status), nextOrigin,
+                        names[h + 1], protect[h], cookie));
+                origin = nextOrigin;
+                continue;
+            }
+            boolean timeoutAllowed = !parallel && timeoutsLeft > 0;
+            finalKind = PathScript.Kind.valueOf(huc
+                    ? pick("OK", 74, "NOT_FOUND", 5, "LOOP", 7, "TRUNCATE", 4, "DROP", 4, "HANG", timeoutAllowed ? 6 : 0)
+                    : pick("OK", 72, "NOT_FOUND", 5, "LOOP", 7, "TRUNCATE", 4, "HANG", parallel ? 0 : 12));
+            paths.add(new PathScript(names[h], origin, finalKind, finalKind == PathScript.Kind.LOOP ? 303 : 0, null, null,
+                    protect[h], finalKind == PathScript.Kind.OK ? cookie : null));
+        }
+
+        String invocation = "-";
+        int timeout = 0;
+        if (!huc) {
+            invocation = chance(0.65) ? "send" : "async";
+        }
+        if (finalKind == PathScript.Kind.HANG) {
+            boolean cancel = !huc && (timeoutsLeft == 0 || chance(0.6));
+            if (cancel) {
+                invocation = "cancel";
+            } else {
+                timeout = TIMEOUT_MILLIS;
+                timeoutsLeft--;
+            }
+        }
+        boolean reuse = huc && chance(0.25);
+        return new Plan.Call(id, seq, step, client.id(), method, body, contentType, Set.copyOf(headers), invocation,
+                timeout, reuse, List.copyOf(paths));
+    }
+
+    private String other(String origin) {
+        List<String> others = new ArrayList<>(List.of("A", "A2", "B"));
+        others.remove(origin);
+        return others.get(rnd.nextInt(others.size()));
+    }
+
+    private boolean chance(double p) {
+        return rnd.nextDouble() < p;
+    }
+
+    /** Weighted choice: value, weight, value, weight, ... */
+    private String pick(Object... valuesAndWeights) {
+        int total = 0;
+        for (int i = 1; i < valuesAndWeights.length; i += 2) {
+            total += (Integer) valuesAndWeights[i];
+        }
+        int r = rnd.nextInt(total);
+        for (int i = 0; i < valuesAndWeights.length; i += 2) {
+            r -= (Integer) valuesAndWeights[i + 1];
+            if (r < 0) {
+                return (String) valuesAndWeights[i];
+            }
+        }
+        throw new IllegalStateException();
+    }
+
+    private int pickInt(int... valuesAndWeights) {
+        Object[] o = new Object[valuesAndWeights.length];
+        for (int i = 0; i < valuesAndWeights.length; i++) {
+            o[i] = i % 2 == 0 ? String.valueOf(valuesAndWeights[i]) : valuesAndWeights[i];
+        }
+        return Integer.parseInt(pick(o));
+    }
+}

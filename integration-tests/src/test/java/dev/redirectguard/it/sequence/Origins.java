@@ -1,0 +1,24 @@
+package dev.redirectguard.it.sequence;
+
+import java.util.Map;
+
+/**
+ * The origins a plan names, and their base URLs in this test JVM: {@code A} http://127.0.0.1:a,
+ * {@code A2} http://localhost:a (the same server, another origin by host), {@code B}
+ * http://127.0.0.1:b (another port), {@code S} https://127.0.0.1:s.
+ */
+public record Origins(Map<String, String> baseUrls) {
+    public String url(String origin, String path) {
+        String base = baseUrls.get(origin);
+        if (base == null) {
+            throw new IllegalArgumentException("unknown origin " + origin);
+        }
+        return base + path;
+    }
+
+    /** The symbolic origin of a base URL (scheme://host:port), or null. */
+    public String nameOf(String baseUrl) {
+        return baseUrls.entrySet().stream().filter(e -> e.getValue().equalsIgnoreCase(baseUrl))
+                .map(Map.Entry::getKey).findFirst().orElse(null);
+    }
+}
