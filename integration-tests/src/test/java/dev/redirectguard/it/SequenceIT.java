@@ -93,7 +93,6 @@ class SequenceIT {
         RunOutput out = run(jdk, plan, mode, dir);
         List<SequenceOracle.Mismatch> mm = check(plan, mode, jdk.label() + " " + api, out);
         Files.write(dir.resolve("mismatches.txt"), mm.stream().map(SequenceOracle.Mismatch::describe).toList());
-        Files.writeString(dir.resolve("plan.txt"), "seed " + SEED + ", " + COUNT + " sequences\n" + plan.describe());
         System.out.printf("[%s] %d sequences, %d calls, %d requests, %d log lines, child JVM %s, %d mismatches%n", label,
                 plan.sequences().size(), plan.calls().size(), out.requestsByCall().values().stream().mapToInt(List::size).sum(),
                 out.log().size(), Files.readString(dir.resolve("elapsed.txt")).trim(), mm.size());
@@ -154,6 +153,14 @@ class SequenceIT {
         return sb.toString();
     }
 
+    static RunOutput noneRun(String key) {
+        return noneRuns.get(key);
+    }
+
+    static java.util.Set<Integer> ports() {
+        return servers.ports();
+    }
+
     static List<SequenceOracle.Mismatch> check(Plan plan, String mode, String key, RunOutput out) {
         SequenceOracle oracle = new SequenceOracle(plan, servers.ports());
         if (mode.equals("none")) {
@@ -188,6 +195,7 @@ class SequenceIT {
         Path results = dir.resolve("results.jsonl");
         Path log = dir.resolve("agent-log.jsonl");
         Files.write(planFile, plan.toLines(servers.origins(), servers.controlAddress(), servers.proxies()));
+        Files.writeString(dir.resolve("plan.txt"), plan.api() + ", seed " + plan.seed() + "\n" + plan.describe());
         servers.prepare(plan.script());
 
         List<String> cmd = new ArrayList<>(List.of(jdk.java().toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",

@@ -47,7 +47,20 @@ public final class Generator {
         return new Plan(api, seed, List.copyOf(g.clients), sequences);
     }
 
+    /**
+     * Each sequence leans one way, so that state meets state: short chains or long ones; many
+     * redirect limits and 3xx without Location or few; protected paths in the directories all
+     * sequences share ({@code /p0/}..{@code /p5/}, where the caches answer for later visits) or
+     * in its own ({@code /s<seq>/}, first visits, each a 401).
+     */
+    private boolean shortChains;
+    private boolean loopy;
+    private String ownDir;
+
     private Plan.Sequence sequence(int seq) {
+        shortChains = chance(0.4);
+        loopy = chance(0.35);
+        ownDir = "s" + seq;
         Plan.ClientSpec main = client(false);
         int steps = 2 + rnd.nextInt(5);
         List<Plan.Step> list = new ArrayList<>();
@@ -74,14 +87,14 @@ public final class Generator {
 
     private Plan.ClientSpec client(boolean forParallel) {
         List<Plan.ClientSpec> eligible = clients.stream().filter(c -> !forParallel || parallelSafe(c)).toList();
-        if (!eligible.isEmpty() && chance(0.6)) {
+        if (!eligible.isEmpty() && chance(0.55)) {
             return eligible.get(rnd.nextInt(eligible.size()));
         }
         Map<String, String> o = new LinkedHashMap<>();
         if (!huc) {
             o.put("policy", chance(0.7) ? "NORMAL" : "ALWAYS");
             o.put("executor", pick("default", 35, "one", 40, "few", 25));
-            o.put("auth", chance(0.7) ? "1" : "0");
+            o.put("auth", chance(0.75) ? "1" : "0");
         }
         o.put("cookies", chance(0.35) ? "1" : "0");
         String proxy = pick("-", 80, "P", 10, "PA", 10);
@@ -94,10 +107,19 @@ public final class Generator {
         return c;
     }
 
+    /**
+     * Clients whose last call ended at a 3xx not followed (the redirect limit, no Location): their
+     * next call more often than not goes straight to a path that asks for credentials, so that
+     * whatever such a hop leaves behind meets an authentication retry.
+     */
+    private final java.util.Set<String> endedUnfollowed = new java.util.HashSet<>();
+
     private Plan.Call call(int seq, int step, int k, Plan.ClientSpec client, boolean parallel) {
         String id = seq + "." + step + "." + k;
         boolean proxied = !client.option("proxy").equals("-");
-        String method = huc ? pick("GET", 25, "HEAD", 8, "POST", 30, "PUT", 15, "DELETE", 10, "OPTIONS", 7)
+        boolean afterUnfollowed = !parallel && endedUnfollowed.remove(client.id()) && chance(0.6);
+        String method = afterUnfollowed ? pick("POST", 50, "PUT", 25, huc ? "DELETE" : "PATCH", 25)
+                : huc ? pick("GET", 25, "HEAD", 8, "POST", 30, "PUT", 15, "DELETE", 10, "OPTIONS", 7)
                 : pick("GET", 22, "HEAD", 8, "POST", 28, "PUT", 14, "DELETE", 8, "PATCH", 12, "OPTIONS", 6);
         boolean bodyless = method.equals("GET") || method.equals("HEAD");
         String body;
@@ -120,12 +142,14 @@ public final class Generator {
         }
 
         // The chain: 0-3 redirects, then the final answer. Each path's directory is drawn first.
-        int hops = pickInt(0, 20, 1, 42, 2, 26, 3, 12);
+        int hops = afterUnfollowed ? 0 : shortChains ? pickInt(0, 40, 1, 40, 2, 15, 3, 5) : pickInt(0, 10, 1, 40, 2, 30, 3, 20);
         String[] names = new String[hops + 1];
         boolean[] protect = new boolean[hops + 1];
         for (int h = 0; h <= hops; h++) {
-            protect[h] = !parallel && chance(h < hops ? 0.15 : hops == 0 ? 0.35 : 0.2);
-            String dir = protect[h] ? "p" + pickInt(0, 40, 1, 25, 2, 15, 3, 10, 4, 5, 5, 5) : "q";
+            protect[h] = afterUnfollowed || (!parallel && chance(h < hops ? 0.15 : hops == 0 ? 0.4 : 0.2));
+            // After an unfollowed 3xx: a directory of its own, so a first visit (a 401) for sure.
+            String dir = !protect[h] ? "q" : afterUnfollowed ? "f" + seq + "x" + step : chance(0.5) ? ownDir
+                    : "p" + pickInt(0, 30, 1, 20, 2, 15, 3, 15, 4, 10, 5, 10);
             names[h] = "/" + dir + "/" + seq + "-" + step + "-" + k + "-" + h;
         }
         String origin = proxied ? pick("A", 70, "A2", 10, "B", 20) : pick("A", 75, "A2", 5, "B", 12, "S", 8);
@@ -140,14 +164,14 @@ public final class Generator {
         for (int h = 0; h <= hops; h++) {
             if (divergent) {
                 protect[h] = false;
-                names[h] = names[h].replaceFirst("^/p\\d/", "/q/");
+                names[h] = names[h].replaceFirst("^/[a-pr-z][a-z0-9]*/", "/q/");
             }
             String cookie = !parallel && !divergent && chance(0.12) ? "jc=v" + seq + "-" + step + "-" + k + "-" + h : null;
             if (h < hops) {
                 String status = pick("301", 10, "302", 10, "303", 16, "307", 16, "308", 16, "300", 3, "304", 2,
-                        "305", proxied ? 0 : 2, "noloc", 4);
+                        "305", proxied ? 0 : 2, "noloc", loopy ? 10 : 3);
                 if (status.equals("noloc")) {
-                    int s = Integer.parseInt(pick("301", 1, "302", 1, "303", 1, "307", 1, "308", 1));
+                    int s = Integer.parseInt(pick("301", 1, "302", 1, "303", 2, "307", 1, "308", 1));
                     paths.add(new PathScript(names[h], origin, PathScript.Kind.REDIRECT, s, null, null, protect[h], cookie));
                     break;
                 }
@@ -155,7 +179,7 @@ public final class Generator {
                 String nextOrigin = next.equals("same") ? origin : next.equals("S") ? "S" : other(origin);
                 divergent |= (huc && status.equals("308")) || streamed || (origin.equals("S") && !nextOrigin.equals("S"));
                 if (divergent) {
-                    names[h + 1] = names[h + 1].replaceFirst("^/p\\d/", "/q/");
+                    names[h + 1] = names[h + 1].replaceFirst("^/[a-pr-z][a-z0-9]*/", "/q/");
                 }
                 paths.add(new PathScript(names[h], origin, PathScript.Kind.REDIRECT, Integer.parseInt(status), nextOrigin,
                         names[h + 1], protect[h], cookie));
@@ -164,8 +188,8 @@ public final class Generator {
             }
             boolean timeoutAllowed = !parallel && timeoutsLeft > 0;
             finalKind = PathScript.Kind.valueOf(huc
-                    ? pick("OK", 74, "NOT_FOUND", 5, "LOOP", 7, "TRUNCATE", 4, "DROP", 4, "HANG", timeoutAllowed ? 6 : 0)
-                    : pick("OK", 72, "NOT_FOUND", 5, "LOOP", 7, "TRUNCATE", 4, "HANG", parallel ? 0 : 12));
+                    ? pick("OK", 72, "NOT_FOUND", 5, "LOOP", loopy ? 25 : 6, "TRUNCATE", 4, "DROP", 4, "HANG", timeoutAllowed ? 6 : 0)
+                    : pick("OK", 70, "NOT_FOUND", 5, "LOOP", loopy ? 25 : 6, "TRUNCATE", 4, "HANG", parallel ? 0 : 12));
             paths.add(new PathScript(names[h], origin, finalKind, finalKind == PathScript.Kind.LOOP ? 303 : 0, null, null,
                     protect[h], finalKind == PathScript.Kind.OK ? cookie : null));
         }
@@ -185,6 +209,10 @@ public final class Generator {
             }
         }
         boolean reuse = huc && chance(0.25);
+        PathScript last = paths.get(paths.size() - 1);
+        if (!parallel && (last.kind() == PathScript.Kind.LOOP || (last.kind() == PathScript.Kind.REDIRECT && !last.hasLocation()))) {
+            endedUnfollowed.add(client.id());
+        }
         return new Plan.Call(id, seq, step, client.id(), method, body, contentType, Set.copyOf(headers), invocation,
                 timeout, reuse, List.copyOf(paths));
     }
