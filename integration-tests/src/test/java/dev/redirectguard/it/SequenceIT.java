@@ -42,9 +42,9 @@ import org.junit.jupiter.api.TestFactory;
  * {@code -Dsequences.shrinkRuns=} bounds the re-runs spent shrinking one failure (0: none).
  */
 class SequenceIT {
-    static final long SEED = Long.getLong("sequences.seed", 20261203L);
-    static final int COUNT = Integer.getInteger("sequences.count", 30);
-    static final int SHRINK_TRIALS = Integer.getInteger("sequences.shrinkRuns", 12);
+    static final long SEED = number("sequences.seed", 21);
+    static final int COUNT = (int) number("sequences.count", 20);
+    static final int SHRINK_TRIALS = (int) number("sequences.shrinkRuns", 12);
     private static final Path RUNS = ItFiles.BUILD_DIR.resolve("it-runs").resolve("sequences");
 
     private static TestCertificate tls;
@@ -54,6 +54,19 @@ class SequenceIT {
     private static final Map<String, RunOutput> noneRuns = new LinkedHashMap<>();
     /** Shrunk plans by API, mode and mismatch kind: another JDK with the same failure tries it first. */
     private static final Map<String, Plan> shrunk = new LinkedHashMap<>();
+
+    /** A number from a system property; unset or empty: the default; anything else is a usage error. */
+    private static long number(String property, long fallback) {
+        String v = System.getProperty(property, "").trim();
+        if (v.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("-D" + property + "=" + v + " is not a number", e);
+        }
+    }
 
     @BeforeAll
     static void start() throws Exception {
@@ -205,8 +218,8 @@ class SequenceIT {
             cmd.add("-javaagent:" + agentJar + "=mode=" + mode + ",log=" + log + ",logInterval=0,logRate=0,jmx=off");
         }
         // Lower redirect limits, the same in every mode, keep the loops short.
-        cmd.add("-Dhttp.maxRedirects=8");
-        cmd.add("-Djdk.httpclient.redirects.retrylimit=8");
+        cmd.add("-Dhttp.maxRedirects=" + SequenceOracle.REDIRECT_LIMIT);
+        cmd.add("-Djdk.httpclient.redirects.retrylimit=" + SequenceOracle.REDIRECT_LIMIT);
         cmd.addAll(tls.childJvmOptions());
         cmd.addAll(List.of("-cp", ItFiles.CHILD_CLASSES.toString(), plan.api().equals(Plan.HUC)
                 ? "dev.redirectguard.it.child.sequence.HucSequenceRunner"

@@ -29,7 +29,7 @@ public record PathScript(String path, String origin, Kind kind, int status, Stri
         HANG,
         /** 200 with Content-Length 32, then 5 bytes and the connection closed. */
         TRUNCATE,
-        /** The connection closed without a byte of answer. */
+        /** The connection reset (RST) without a byte of answer: HttpURLConnection sends the request once more. */
         DROP
     }
 
@@ -46,7 +46,7 @@ public record PathScript(String path, String origin, Kind kind, int status, Stri
             case NOT_FOUND -> "404";
             case HANG -> "never answers";
             case TRUNCATE -> "200, body cut off";
-            case DROP -> "connection closed, no answer";
+            case DROP -> "connection reset, no answer";
         };
         return origin + path + (protectedPath ? " [401 until Basic]" : "") + " " + what
                 + (setCookie != null ? " [Set-Cookie " + setCookie + "]" : "");

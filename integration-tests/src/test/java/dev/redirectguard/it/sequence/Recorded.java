@@ -11,7 +11,7 @@ import java.util.Locale;
  * identify nothing that is compared: which connection the JDK reuses is its own business.
  *
  * @param origin scheme://host:port the request was for (Host header, or the absolute target through a proxy)
- * @param answer the status sent, or -1 never answered, -2 body cut off, -3 closed without answer
+ * @param answer the status sent, or -1 never answered, -2 body cut off, -3 reset without answer
  */
 public record Recorded(int order, String endpoint, int connection, String method, String target, String origin,
                        String path, List<Header> headers, byte[] body, int answer, String location) {
@@ -59,7 +59,7 @@ public record Recorded(int order, String endpoint, int connection, String method
         return switch (answer) {
             case HANG -> "never answered";
             case TRUNCATED -> "200, cut off";
-            case DROPPED -> "closed";
+            case DROPPED -> "reset";
             default -> location == null ? String.valueOf(answer) : answer + " -> " + location;
         };
     }

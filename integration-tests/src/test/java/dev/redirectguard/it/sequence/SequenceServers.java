@@ -154,6 +154,8 @@ public final class SequenceServers implements AutoCloseable {
                         return;
                     }
                     case Recorded.DROPPED -> {
+                        // A reset (RST), not a close: the connection dies without a byte of answer.
+                        socket.setSoLinger(true, 0);
                         return;
                     }
                     case Recorded.TRUNCATED -> {

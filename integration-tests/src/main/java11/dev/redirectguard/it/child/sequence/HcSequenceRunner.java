@@ -2,8 +2,6 @@ package dev.redirectguard.it.child.sequence;
 
 import java.io.ByteArrayInputStream;
 import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.Authenticator;
 import java.net.CookieManager;
@@ -101,13 +99,19 @@ public final class HcSequenceRunner {
                                                       SeqPlan.Call call, SeqOutcome o) throws Exception {
         CompletableFuture<HttpResponse<String>> cf = client.sendAsync(request, BodyHandlers.ofString());
         Socket awaiting = new Socket();
-        CompletableFuture<Void> arrived = CompletableFuture.runAsync(() -> {
+        CompletableFuture<Void> arrived = new CompletableFuture<>();
+        // A thread of its own: a blocked worker of the common pool (one thread on two cores) could
+        // starve whatever the JDK runs there.
+        Thread waiter = new Thread(() -> {
             try {
                 control.awaitReceived(awaiting, call.awaitPath, 1);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                arrived.complete(null);
+            } catch (Throwable t) {
+                arrived.completeExceptionally(t);
             }
-        });
+        }, "await-" + call.id);
+        waiter.setDaemon(true);
+        waiter.start();
         try {
             CompletableFuture.anyOf(cf, arrived).handle((r, t) -> null).get();
             if (arrived.isDone() && !arrived.isCompletedExceptionally()) {
