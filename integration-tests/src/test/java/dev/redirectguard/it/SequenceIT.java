@@ -39,12 +39,15 @@ import org.junit.jupiter.api.TestFactory;
  * names the seed, JDK and mode and shows the shortest failing sequence ({@link Shrinker}).
  *
  * <p>{@code -Dsequences.seed=} and {@code -Dsequences.count=} for other and longer runs;
- * {@code -Dsequences.shrinkRuns=} bounds the re-runs spent shrinking one failure (0: none).
+ * {@code -Dsequences.shrinkRuns=} bounds the re-runs spent shrinking one failure (0: none),
+ * {@code -Dsequences.shrinkKinds=} how many kinds of mismatch are shrunk (default 1, the earliest).
  */
 class SequenceIT {
     static final long SEED = number("sequences.seed", 21);
     static final int COUNT = (int) number("sequences.count", 20);
     static final int SHRINK_TRIALS = (int) number("sequences.shrinkRuns", 12);
+    /** How many kinds of mismatch of one failing run are shrunk, earliest first (each its own budget). */
+    static final int SHRINK_KINDS = (int) number("sequences.shrinkKinds", 1);
     private static final Path RUNS = ItFiles.BUILD_DIR.resolve("it-runs").resolve("sequences");
 
     private static TestCertificate tls;
@@ -123,19 +126,27 @@ class SequenceIT {
         mm.forEach(m -> kinds.merge(m.kind(), 1L, Long::sum));
         kinds.forEach((k, n) -> msg.append(String.format("  %4d  %s%n", n, k)));
         msg.append("first: ").append(mm.get(0).describe()).append('\n');
-        SequenceOracle.Mismatch target = mm.stream().filter(m -> !m.call().equals("-")).findFirst().orElse(null);
-        if (!mode.equals("none") && target != null && SHRINK_TRIALS > 0) {
-            msg.append(shrink(jdk, plan, mode, dir, target));
+        if (!mode.equals("none") && SHRINK_TRIALS > 0) {
+            List<String> kindsDone = new ArrayList<>();
+            for (SequenceOracle.Mismatch target : mm) {
+                if (kindsDone.size() >= SHRINK_KINDS) {
+                    break;
+                }
+                if (!target.call().equals("-") && !kindsDone.contains(target.kind())) {
+                    kindsDone.add(target.kind());
+                    msg.append(shrink(jdk, plan, mode, dir.resolve("shrink-" + kindsDone.size()), target));
+                }
+            }
         }
         msg.append("all mismatches: ").append(dir.resolve("mismatches.txt")).append('\n');
         Files.writeString(dir.resolve("failure.txt"), msg);
         throw new AssertionError(msg.toString());
     }
 
-    private String shrink(JdkMatrix.Jdk jdk, Plan plan, String mode, Path dir, SequenceOracle.Mismatch target) throws Exception {
+    private String shrink(JdkMatrix.Jdk jdk, Plan plan, String mode, Path shrinkDir, SequenceOracle.Mismatch target)
+            throws Exception {
         String key = plan.api() + " " + mode + " " + target.kind();
         int[] n = {0};
-        Path shrinkDir = dir.resolve("shrink");
         ItFiles.recreate(shrinkDir);
         Shrinker.Result r = Shrinker.shrink(plan, target, shrunk.get(key), candidate -> {
             n[0]++;

@@ -50,7 +50,7 @@ public final class SequenceOracle {
      * {@code jdk.httpclient.redirects.retrylimit}: both JDKs count authentication retries too, so
      * a call sends at most this many requests.
      */
-    public static final int REDIRECT_LIMIT = 8;
+    public static final int REDIRECT_LIMIT = 5;
 
     /** One difference: the call, a kind without ids (what shrinking keeps failing), and the details. */
     public record Mismatch(String call, String kind, String detail) {
