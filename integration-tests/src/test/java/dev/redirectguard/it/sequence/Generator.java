@@ -13,29 +13,36 @@ import java.util.Set;
  * chain of 0-3 redirects (301 302 303 307 308, with 300 304 305 and 3xx without Location as
  * noise) across origins A, A2 (same port, another host), B (another port) and, for HttpClient,
  * S (https), ending in 200, 404, a 303 loop up to the redirect limit, a body cut off, a reset
- * connection (HttpURLConnection) or a path that never answers (read/request timeout, or HttpClient's
- * sendAsync cancelled once the servers have the request). Any path may answer 401 until Basic
- * credentials come (protected paths live in directories {@code /p0/}..{@code /p5/}, so the JDK's
- * authentication cache, keyed by directory, sends them preemptively on later visits); proxy
- * clients go through P or PA (407 until Basic). Steps with calls at once touch no shared state
- * that would make the outcome depend on thread timing: no 401/407, no Set-Cookie, no timeout.
+ * connection (HttpURLConnection) or a path that never answers (HttpClient's sendAsync, cancelled
+ * once the servers have the request). Any path may answer 401 until Basic credentials come, in
+ * protection spaces shared by all sequences ({@code /p0/}..{@code /p5/}: the JDK's caches answer
+ * later visits preemptively) or new ones ({@code /s<seq>/}, {@code /f<seq>x<step>/}: a 401 for
+ * sure); proxy clients go through P or PA (407 until Basic). Read and request timeouts run as
+ * calls of their own in the background, on origin T. Steps with calls at once touch no state
+ * that would make an outcome depend on thread timing: no 401/407, no Set-Cookie.
  * The same seed gives the same plan on every JVM.
  */
 public final class Generator {
-    /** The short timeout of a call whose chain ends at a path that never answers. */
-    static final int TIMEOUT_MILLIS = 500;
+    /**
+     * The timeout of a call whose chain ends at a path that never answers. Generous, so that no
+     * earlier hop of the call can reach it on a loaded machine; the call runs in the background
+     * (on origin T, a host no other call uses, so no state of other calls meets it), so the wait
+     * costs nothing.
+     */
+    static final int TIMEOUT_MILLIS = 2000;
 
     private final Random rnd;
     private final boolean huc;
     private final List<Plan.ClientSpec> clients = new ArrayList<>();
+    /** Clients of one call only (the timeout calls'). */
+    private final Set<String> solo = new java.util.HashSet<>();
     private int timeoutsLeft;
 
     private Generator(String api, long seed, int count) {
         this.huc = api.equals(Plan.HUC);
         // The same seed gives each API its own, but fixed, stream.
         this.rnd = new Random(seed * 31 + (huc ? 1 : 2));
-        // Timeouts cost their wait: about one per 25 sequences (cancel and the rest cost nothing).
-        this.timeoutsLeft = Math.max(1, count / 25);
+        this.timeoutsLeft = Math.max(1, count / 10);
     }
 
     public static Plan generate(String api, long seed, int count) {
@@ -86,7 +93,8 @@ public final class Generator {
     }
 
     private Plan.ClientSpec client(boolean forParallel) {
-        List<Plan.ClientSpec> eligible = clients.stream().filter(c -> !forParallel || parallelSafe(c)).toList();
+        List<Plan.ClientSpec> eligible = clients.stream()
+                .filter(c -> !solo.contains(c.id()) && (!forParallel || parallelSafe(c))).toList();
         if (!eligible.isEmpty() && chance(0.55)) {
             return eligible.get(rnd.nextInt(eligible.size()));
         }
@@ -115,6 +123,10 @@ public final class Generator {
     private final java.util.Set<String> endedUnfollowed = new java.util.HashSet<>();
 
     private Plan.Call call(int seq, int step, int k, Plan.ClientSpec client, boolean parallel) {
+        if (!parallel && timeoutsLeft > 0 && chance(0.05)) {
+            timeoutsLeft--;
+            return timeoutCall(seq, step, k);
+        }
         String id = seq + "." + step + "." + k;
         boolean proxied = !client.option("proxy").equals("-");
         boolean afterUnfollowed = !parallel && endedUnfollowed.remove(client.id()) && chance(0.75);
@@ -189,35 +201,56 @@ public final class Generator {
                 origin = nextOrigin;
                 continue;
             }
-            boolean timeoutAllowed = !parallel && timeoutsLeft > 0;
             finalKind = PathScript.Kind.valueOf(huc
-                    ? pick("OK", 72, "NOT_FOUND", 5, "LOOP", loopy ? 25 : 6, "TRUNCATE", 4, "DROP", 4, "HANG", timeoutAllowed ? 6 : 0)
-                    : pick("OK", 70, "NOT_FOUND", 5, "LOOP", loopy ? 25 : 6, "TRUNCATE", 4, "HANG", parallel ? 0 : 12));
+                    ? pick("OK", 72, "NOT_FOUND", 5, "LOOP", loopy ? 25 : 6, "TRUNCATE", 4, "DROP", 4)
+                    : pick("OK", 70, "NOT_FOUND", 5, "LOOP", loopy ? 25 : 6, "TRUNCATE", 4, "HANG", parallel ? 0 : 8));
             paths.add(new PathScript(names[h], origin, finalKind, finalKind == PathScript.Kind.LOOP ? 303 : 0, null, null,
                     protect[h], finalKind == PathScript.Kind.OK ? cookie : null));
         }
 
-        String invocation = "-";
-        int timeout = 0;
-        if (!huc) {
-            invocation = chance(0.65) ? "send" : "async";
-        }
-        if (finalKind == PathScript.Kind.HANG) {
-            boolean cancel = !huc && (timeoutsLeft == 0 || chance(0.6));
-            if (cancel) {
-                invocation = "cancel";
-            } else {
-                timeout = TIMEOUT_MILLIS;
-                timeoutsLeft--;
-            }
-        }
+        String invocation = huc ? "-" : finalKind == PathScript.Kind.HANG ? "cancel" : chance(0.65) ? "send" : "async";
         boolean reuse = huc && chance(0.25);
         PathScript last = paths.get(paths.size() - 1);
         if (!parallel && (last.kind() == PathScript.Kind.LOOP || (last.kind() == PathScript.Kind.REDIRECT && !last.hasLocation()))) {
             endedUnfollowed.add(client.id());
         }
         return new Plan.Call(id, seq, step, client.id(), method, body, contentType, Set.copyOf(headers), invocation,
-                timeout, reuse, List.copyOf(paths));
+                0, reuse, false, List.copyOf(paths));
+    }
+
+    /**
+     * A call whose last hop never answers, ended by its read (HttpURLConnection) or request
+     * (HttpClient) timeout: 1-2 redirects within origin T, with a client of its own (no state
+     * shared with other calls), in the background until the plan ends.
+     */
+    private Plan.Call timeoutCall(int seq, int step, int k) {
+        Map<String, String> o = new LinkedHashMap<>();
+        if (!huc) {
+            o.put("policy", chance(0.7) ? "NORMAL" : "ALWAYS");
+            o.put("executor", pick("default", 35, "one", 40, "few", 25));
+            o.put("auth", "0");
+        }
+        o.put("cookies", "0");
+        o.put("proxy", "-");
+        Plan.ClientSpec client = new Plan.ClientSpec("t" + clients.size(), o);
+        clients.add(client);
+        solo.add(client.id());
+        String method = huc ? pick("GET", 30, "POST", 30, "PUT", 20, "DELETE", 20)
+                : pick("GET", 30, "POST", 30, "PUT", 20, "PATCH", 20);
+        boolean bodyless = method.equals("GET");
+        String body = bodyless ? "none" : huc ? "buffered" : pick("string", 1, "bytes", 1, "stream", 1);
+        int hops = 1 + rnd.nextInt(2);
+        List<PathScript> paths = new ArrayList<>();
+        for (int h = 0; h <= hops; h++) {
+            String path = "/q/" + seq + "-" + step + "-" + k + "-" + h;
+            paths.add(h < hops
+                    ? new PathScript(path, "T", PathScript.Kind.REDIRECT, Integer.parseInt(pick("301", 1, "302", 1, "303", 1,
+                            "307", 1, "308", 1)), "T", "/q/" + seq + "-" + step + "-" + k + "-" + (h + 1), false, null)
+                    : new PathScript(path, "T", PathScript.Kind.HANG, 0, null, null, false, null));
+        }
+        Set<String> headers = chance(0.5) ? Set.of("custom", "auth") : Set.of("custom");
+        return new Plan.Call(seq + "." + step + "." + k, seq, step, client.id(), method, body, !bodyless, headers,
+                huc ? "-" : chance(0.5) ? "send" : "async", TIMEOUT_MILLIS, huc && chance(0.5), true, List.copyOf(paths));
     }
 
     private String other(String origin) {

@@ -38,10 +38,12 @@ public record Plan(String api, long seed, List<ClientSpec> clients, List<Sequenc
      * @param body         HttpURLConnection: none, buffered, fixed, chunked; HttpClient: none, string, bytes, stream
      * @param headers      the caller's own headers among auth, cookie, custom
      * @param invocation   HttpClient: send, async, cancel; HttpURLConnection: "-"
-     * @param timeoutMillis 0, or a short timeout for a call whose chain ends at a path that never answers
+     * @param timeoutMillis 0, or the timeout of a call whose chain ends at a path that never answers
+     * @param background   runs on its own thread from its step to the end of the plan
      */
     public record Call(String id, int seq, int step, String client, String method, String body, boolean contentType,
-                       Set<String> headers, String invocation, int timeoutMillis, boolean reuse, List<PathScript> paths) {
+                       Set<String> headers, String invocation, int timeoutMillis, boolean reuse, boolean background,
+                       List<PathScript> paths) {
         public PathScript start() {
             return paths.get(0);
         }
@@ -66,6 +68,9 @@ public record Plan(String api, long seed, List<ClientSpec> clients, List<Sequenc
             }
             if (timeoutMillis > 0) {
                 sb.append(" timeout=").append(timeoutMillis).append("ms");
+            }
+            if (background) {
+                sb.append(" (in the background until the plan ends)");
             }
             if (reuse) {
                 sb.append(" (asked again afterwards)");
@@ -135,7 +140,8 @@ public record Plan(String api, long seed, List<ClientSpec> clients, List<Sequenc
                     lines.add(String.join("\t", "call", c.id(), c.client(), c.method(), c.body(), c.contentType() ? "1" : "0",
                             c.headers().isEmpty() ? "-" : String.join(",", c.headers()), c.invocation(),
                             String.valueOf(c.timeoutMillis()), c.reuse() ? "1" : "0",
-                            c.awaitPath() == null ? "-" : c.awaitPath(), origins.url(c.start().origin(), c.start().path())));
+                            c.awaitPath() == null ? "-" : c.awaitPath(), c.background() ? "1" : "0",
+                            origins.url(c.start().origin(), c.start().path())));
                 }
             }
         }

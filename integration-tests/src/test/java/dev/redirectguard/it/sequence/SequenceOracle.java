@@ -35,6 +35,16 @@ import java.util.regex.Pattern;
  * <p>Where none never sent a comparable request (enforce followed a 308 that none returned) the
  * JDK's part has no reference: there it must be the one of the request that got the 3xx, and
  * JDK credentials and cookies are only checked to be the JDK's.
+ *
+ * <p>Normalisation: none for requests. Method, request target, every header line in order and the
+ * body bytes are compared as they arrived; nothing in a request varies between runs (the servers'
+ * ports are the same for every run of a test JVM, the clients' own ports never appear in a
+ * request). Which connection carried a request is recorded, never compared: that is the JDK's
+ * business. Calls run at once have paths of their own, so comparing call by call compares each
+ * step as a multiset. Outcomes: the call's duration is dropped; in exception messages numbers of
+ * 4-5 digits that are no server port, and object hashes, are masked; a cancelled call is compared
+ * by its exception's class only, a timeout without its cause (which JDK thread sees the cancel or
+ * the timer first is thread timing, without the agent too).
  */
 public final class SequenceOracle {
     static final String SAME_METHOD = "same-method-307-308";
@@ -144,8 +154,15 @@ public final class SequenceOracle {
         return mm;
     }
 
+    /** Every hop is registered with its from and to, line or not: a line's status and method must fit one of them. */
+    private static List<LineSpec> specsOf(Map<String, List<LineSpec>> expected, Hop hop) {
+        List<LineSpec> specs = expected.computeIfAbsent(hop.key(), k -> new ArrayList<>());
+        specs.add(new LineSpec(Set.of(), Set.of(), false, hop));
+        return specs;
+    }
+
     private void addAuditLines(Map<String, List<LineSpec>> expected, Plan.Call c, HopEval e, Map<String, Object> outcome) {
-        List<LineSpec> specs = expected.computeIfAbsent(e.hop().key(), k -> new ArrayList<>());
+        List<LineSpec> specs = specsOf(expected, e.hop());
         Set<String> observed = Set.of("observed");
         for (String rule : e.broken()) {
             specs.add(new LineSpec(Set.of(rule), observed, true, e.hop()));
@@ -384,7 +401,7 @@ public final class SequenceOracle {
     }
 
     private void addEnforceLines(Map<String, List<LineSpec>> expected, Plan.Call c, Hop hop, Decision d, HopEval noneHop) {
-        List<LineSpec> specs = expected.computeIfAbsent(hop.key(), k -> new ArrayList<>());
+        List<LineSpec> specs = specsOf(expected, hop);
         String status = statusRule(hop.status());
         Set<String> corrected = Set.of("corrected");
         Set<String> refused = Set.of("refused");

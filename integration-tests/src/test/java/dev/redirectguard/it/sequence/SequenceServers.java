@@ -31,10 +31,11 @@ import dev.redirectguard.it.child.sequence.SeqPlan;
 /**
  * The recording servers of the sequence tests, on loopback in the test JVM. A minimal HTTP/1.1
  * server on plain sockets (the JDK's HttpServer keeps no header order and cannot hang, cut off or
- * drop an answer on cue): endpoint {@code A} (origins A and A2), {@code B}, {@code S} (TLS), and
- * two proxies that answer for any origin themselves, {@code P} (open) and {@code PA} (407 until
- * Basic). Keep-alive as the client asks. A control socket lets a child wait until a path has been
- * received ({@code AWAIT <path> <count>}): the child waits for that event, never for a time.
+ * reset an answer on cue): endpoints {@code A} (origins A and A2), {@code B}, {@code S} (TLS),
+ * {@code T} (on 127.0.0.2, for the timeout calls), and two proxies that answer for any origin
+ * themselves, {@code P} (open) and {@code PA} (407 until Basic). Keep-alive as the client asks.
+ * A control socket lets a child wait until a path has been received ({@code AWAIT <path>
+ * <count>}): the child waits for that event, never for a time.
  */
 public final class SequenceServers implements AutoCloseable {
     static final String SERVER_BASIC = basic(SeqPlan.SERVER_USER, SeqPlan.SERVER_PASSWORD);
@@ -64,6 +65,9 @@ public final class SequenceServers implements AutoCloseable {
         for (String name : List.of("A", "B", "P", "PA")) {
             endpoints.put(name, new ServerSocket(0, 50, loopback));
         }
+        // Another loopback host (Linux routes all of 127/8 there): origin T shares no cookie or
+        // credential with any other origin, so a call on it meets no other call's state.
+        endpoints.put("T", new ServerSocket(0, 50, InetAddress.getByName("127.0.0.2")));
         endpoints.put("S", tls.getServerSocketFactory().createServerSocket(0, 50, loopback));
         control = new ServerSocket(0, 50, loopback);
     }
@@ -73,7 +77,8 @@ public final class SequenceServers implements AutoCloseable {
         int a = s.endpoints.get("A").getLocalPort();
         s.origins = new Origins(Map.of("A", "http://127.0.0.1:" + a, "A2", "http://localhost:" + a,
                 "B", "http://127.0.0.1:" + s.endpoints.get("B").getLocalPort(),
-                "S", "https://127.0.0.1:" + s.endpoints.get("S").getLocalPort()));
+                "S", "https://127.0.0.1:" + s.endpoints.get("S").getLocalPort(),
+                "T", "http://127.0.0.2:" + s.endpoints.get("T").getLocalPort()));
         s.endpoints.forEach((name, socket) -> s.threads.execute(() -> s.accept(name, socket)));
         s.threads.execute(s::acceptControl);
         return s;

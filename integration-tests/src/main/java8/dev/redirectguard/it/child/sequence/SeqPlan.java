@@ -26,7 +26,7 @@ import java.util.Set;
  * proxy    NAME  host:port               a proxy endpoint of the servers
  * client   ID    key=value ...           policy, executor, auth, cookies, proxy (HttpClient); proxy, cookies (HttpURLConnection)
  * step     SEQ   STEP  PARALLEL(0|1)
- * call     ID    CLIENT METHOD BODY CTYPE(0|1) HEADERS(auth,cookie,custom|-) INVOCATION TIMEOUT_MS REUSE(0|1) AWAIT_PATH|- URL
+ * call     ID    CLIENT METHOD BODY CTYPE(0|1) HEADERS(auth,cookie,custom|-) INVOCATION TIMEOUT_MS REUSE(0|1) AWAIT_PATH|- BACKGROUND(0|1) URL
  * </pre>
  */
 public final class SeqPlan {
@@ -72,6 +72,8 @@ public final class SeqPlan {
         public final boolean reuse;
         /** A path that never answers, which the servers must have received before the call goes on (cancel) or ends. */
         public final String awaitPath;
+        /** Runs on a thread of its own from its step on, joined when the plan ends (a timeout, so its wait costs nothing). */
+        public final boolean background;
         public final String url;
 
         Call(String[] f) {
@@ -86,7 +88,8 @@ public final class SeqPlan {
             timeoutMillis = Integer.parseInt(f[8]);
             reuse = f[9].equals("1");
             awaitPath = f[10].equals("-") ? null : f[10];
-            url = f[11];
+            background = f[11].equals("1");
+            url = f[12];
         }
 
         public boolean hasBody() {
@@ -138,7 +141,7 @@ public final class SeqPlan {
                     plan.clients.put(f[1], new Client(f[1], options));
                 } else if (f[0].equals("step")) {
                     plan.steps.add(new Step(f[1], f[2], f[3].equals("1")));
-                } else if (f[0].equals("call") && f.length == 12) {
+                } else if (f[0].equals("call") && f.length == 13) {
                     plan.steps.get(plan.steps.size() - 1).calls.add(new Call(f));
                 } else {
                     throw new IOException("bad plan line: " + line);

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Runs a plan's steps in order: a step's calls one after the other, or for a parallel step each on
- * its own thread, all joined before the next step. Writes one outcome line per call, in plan order.
+ * its own thread, all joined before the next step; a background call on its own thread from its
+ * step to the end of the plan. Writes one outcome line per call.
  */
 public final class SeqSteps {
     /** Runs one call to its end and says what the caller saw; never throws. */
@@ -23,10 +24,28 @@ public final class SeqSteps {
     private SeqSteps() {
     }
 
-    public static void run(SeqPlan plan, File results, CallRunner runner) throws IOException, InterruptedException {
+    public static void run(SeqPlan plan, File results, final CallRunner runner) throws IOException, InterruptedException {
         Writer out = new OutputStreamWriter(new FileOutputStream(results), SeqPlan.UTF_8);
+        List<Thread> background = new ArrayList<Thread>();
+        final List<SeqOutcome> backgroundOutcomes = new ArrayList<SeqOutcome>();
         try {
             for (SeqPlan.Step step : plan.steps) {
+                if (step.calls.size() == 1 && step.calls.get(0).background) {
+                    final SeqPlan.Call call = step.calls.get(0);
+                    Thread t = new Thread(new Runnable() {
+                        @Override
+                        public void run() {
+                            SeqOutcome o = safely(runner, call);
+                            synchronized (backgroundOutcomes) {
+                                backgroundOutcomes.add(o);
+                            }
+                        }
+                    }, "seq-" + call.id);
+                    t.setDaemon(true);
+                    t.start();
+                    background.add(t);
+                    continue;
+                }
                 final SeqOutcome[] outcomes = new SeqOutcome[step.calls.size()];
                 if (!step.parallel) {
                     for (int i = 0; i < outcomes.length; i++) {
@@ -61,6 +80,16 @@ public final class SeqSteps {
                     out.write('\n');
                 }
                 out.flush();
+            }
+            for (Thread t : background) {
+                t.join(JOIN_BOUND_MILLIS);
+                if (t.isAlive()) {
+                    throw new IllegalStateException(t.getName() + " did not end in " + JOIN_BOUND_MILLIS + " ms");
+                }
+            }
+            for (SeqOutcome o : backgroundOutcomes) {
+                out.write(o.toJson());
+                out.write('\n');
             }
         } finally {
             out.close();
