@@ -126,6 +126,7 @@ public final class SequenceServers implements AutoCloseable {
         while (!closed) {
             try {
                 Socket s = socket.accept();
+                s.setTcpNoDelay(true);
                 open.add(s);
                 int id = connections.incrementAndGet();
                 threads.execute(() -> serve(endpoint, id, s));
