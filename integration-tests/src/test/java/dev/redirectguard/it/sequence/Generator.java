@@ -36,13 +36,22 @@ public final class Generator {
     private final List<Plan.ClientSpec> clients = new ArrayList<>();
     /** Clients of one call only (the timeout calls'). */
     private final Set<String> solo = new java.util.HashSet<>();
-    private int timeoutsLeft;
+    private final Set<Integer> timeoutSequences = new java.util.HashSet<>();
 
     private Generator(String api, long seed, int count) {
         this.huc = api.equals(Plan.HUC);
         // The same seed gives each API its own, but fixed, stream.
         this.rnd = new Random(seed * 31 + (huc ? 1 : 2));
-        this.timeoutsLeft = Math.max(1, count / 10);
+        // One timeout call per ten sequences (at least one), never in the first two, where the
+        // child JVM still loads the client's classes: no earlier hop of a timeout call should
+        // come anywhere near its timeout.
+        int timeouts = Math.max(1, count / 10);
+        List<Integer> candidates = new ArrayList<>();
+        for (int i = Math.min(2, count - 1); i < count; i++) {
+            candidates.add(i);
+        }
+        java.util.Collections.shuffle(candidates, rnd);
+        timeoutSequences.addAll(candidates.subList(0, Math.min(timeouts, candidates.size())));
     }
 
     public static Plan generate(String api, long seed, int count) {
@@ -70,8 +79,13 @@ public final class Generator {
         ownDir = "s" + seq;
         Plan.ClientSpec main = client(false);
         int steps = 2 + rnd.nextInt(5);
+        int timeoutStep = timeoutSequences.contains(seq) ? rnd.nextInt(steps) : -1;
         List<Plan.Step> list = new ArrayList<>();
         for (int s = 0; s < steps; s++) {
+            if (s == timeoutStep) {
+                list.add(new Plan.Step(seq, s, false, List.of(timeoutCall(seq, s, 0))));
+                continue;
+            }
             boolean parallel = chance(0.15);
             List<Plan.Call> calls = new ArrayList<>();
             if (parallel) {
@@ -123,10 +137,6 @@ public final class Generator {
     private final java.util.Set<String> endedUnfollowed = new java.util.HashSet<>();
 
     private Plan.Call call(int seq, int step, int k, Plan.ClientSpec client, boolean parallel) {
-        if (!parallel && timeoutsLeft > 0 && chance(0.05)) {
-            timeoutsLeft--;
-            return timeoutCall(seq, step, k);
-        }
         String id = seq + "." + step + "." + k;
         boolean proxied = !client.option("proxy").equals("-");
         boolean afterUnfollowed = !parallel && endedUnfollowed.remove(client.id()) && chance(0.75);
