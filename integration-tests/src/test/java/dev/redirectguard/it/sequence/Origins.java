@@ -16,10 +16,4 @@ public record Origins(Map<String, String> baseUrls) {
         }
         return base + path;
     }
-
-    /** The symbolic origin of a base URL (scheme://host:port), or null. */
-    public String nameOf(String baseUrl) {
-        return baseUrls.entrySet().stream().filter(e -> e.getValue().equalsIgnoreCase(baseUrl))
-                .map(Map.Entry::getKey).findFirst().orElse(null);
-    }
 }

@@ -91,10 +91,6 @@ public record Plan(String api, long seed, List<ClientSpec> clients, List<Sequenc
             steps.forEach(s -> s.calls().forEach(c -> ids.add(c.client())));
             return ids;
         }
-
-        public int callCount() {
-            return steps.stream().mapToInt(s -> s.calls().size()).sum();
-        }
     }
 
     /** The same plan with only these sequences (and the clients they name). */
