@@ -45,7 +45,7 @@ import org.junit.jupiter.api.TestFactory;
 class SequenceIT {
     static final long SEED = number("sequences.seed", 18);
     static final int COUNT = (int) number("sequences.count", 15);
-    static final int SHRINK_TRIALS = (int) number("sequences.shrinkRuns", 16);
+    static final int SHRINK_TRIALS = (int) number("sequences.shrinkRuns", 24);
     /** How many kinds of mismatch of one failing run are shrunk, earliest first (each its own budget). */
     static final int SHRINK_KINDS = (int) number("sequences.shrinkKinds", 1);
     private static final Path RUNS = ItFiles.BUILD_DIR.resolve("it-runs").resolve("sequences");
