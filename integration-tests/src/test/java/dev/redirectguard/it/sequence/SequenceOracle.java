@@ -265,7 +265,11 @@ public final class SequenceOracle {
                 compareRedirect(mm, c, where, hop, p, next, ref, refFull);
             } else if (jdkGoverned(p)) {
                 boolean comparable = nNext != null && next != null && nNext.path().equals(next.path());
-                if (inSync && nPrev != null && (comparable || nNext == null || next == null)) {
+                // None's step is a reference only for the same request in the rules' terms: the
+                // JDK's retry depends on it (HttpClient 11 repeats a caller's Authorization on a
+                // 401 instead of asking its Authenticator).
+                boolean reference = nPrev != null && Wire.ruleEquivalent(p, nPrev, c);
+                if (inSync && reference && (comparable || nNext == null || next == null)) {
                     if ((nNext == null) != (next == null)) {
                         if (p.wire().equals(nPrev.wire())) {
                             mm.add(new Mismatch(c.id(), "JDK's own step differs from none", where + ": none "
@@ -281,11 +285,14 @@ public final class SequenceOracle {
                         }
                     }
                 } else if (next != null && (p.answer() == 401 || p.answer() == 407)) {
-                    // No reference in none: the retry is the same request with the credentials asked for.
+                    // No reference in none: the retry is the same request, with the credentials
+                    // asked for (or, HttpClient 11, the caller's own Authorization once more).
                     String header = p.answer() == 401 ? "Authorization" : "Proxy-Authorization";
                     String creds = p.answer() == 401 ? SequenceServers.SERVER_BASIC : SequenceServers.PROXY_BASIC;
+                    boolean credentials = next.values(header).contains(creds)
+                            || (p.answer() == 401 && Wire.hasCallerAuthorization(next, c));
                     if (!next.path().equals(p.path()) || !next.method().equals(p.method())
-                            || !next.bodyText().equals(p.bodyText()) || !next.values(header).contains(creds)) {
+                            || !next.bodyText().equals(p.bodyText()) || !credentials) {
                         mm.add(new Mismatch(c.id(), "authentication retry is not the same request with credentials",
                                 where + ": " + show(next)));
                     }
