@@ -29,7 +29,7 @@ public final class Generator {
      * (on origin T, a host no other call uses, so no state of other calls meets it), so the wait
      * costs nothing.
      */
-    static final int TIMEOUT_MILLIS = 2000;
+    static final int TIMEOUT_MILLIS = 1000;
 
     private final Random rnd;
     private final boolean huc;
@@ -43,11 +43,11 @@ public final class Generator {
         // The same seed gives each API its own, but fixed, stream.
         this.rnd = new Random(seed * 31 + (huc ? 1 : 2));
         // One timeout call per ten sequences (at least one), never in the first two, where the
-        // child JVM still loads the client's classes: no earlier hop of a timeout call should
-        // come anywhere near its timeout.
+        // child JVM still loads the client's classes (no earlier hop of a timeout call should
+        // come anywhere near its timeout), and early, so that its wait passes while the plan runs.
         int timeouts = Math.max(1, count / 10);
         List<Integer> candidates = new ArrayList<>();
-        for (int i = Math.min(2, count - 1); i < count; i++) {
+        for (int i = Math.min(2, count - 1); i < Math.max(Math.min(3, count), count / 3); i++) {
             candidates.add(i);
         }
         java.util.Collections.shuffle(candidates, rnd);
@@ -254,8 +254,9 @@ public final class Generator {
         for (int h = 0; h <= hops; h++) {
             String path = "/q/" + seq + "-" + step + "-" + k + "-" + h;
             paths.add(h < hops
+                    // (HttpURLConnection returns a 308: its calls would never reach the path that hangs.)
                     ? new PathScript(path, "T", PathScript.Kind.REDIRECT, Integer.parseInt(pick("301", 1, "302", 1, "303", 1,
-                            "307", 1, "308", 1)), "T", "/q/" + seq + "-" + step + "-" + k + "-" + (h + 1), false, null)
+                            "307", 1, "308", huc ? 0 : 1)), "T", "/q/" + seq + "-" + step + "-" + k + "-" + (h + 1), false, null)
                     : new PathScript(path, "T", PathScript.Kind.HANG, 0, null, null, false, null));
         }
         Set<String> headers = chance(0.5) ? Set.of("custom", "auth") : Set.of("custom");
