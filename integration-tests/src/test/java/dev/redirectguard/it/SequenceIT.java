@@ -177,14 +177,6 @@ class SequenceIT {
         return sb.toString();
     }
 
-    static RunOutput noneRun(String key) {
-        return noneRuns.get(key);
-    }
-
-    static java.util.Set<Integer> ports() {
-        return servers.ports();
-    }
-
     static List<SequenceOracle.Mismatch> check(Plan plan, String mode, String key, RunOutput out) {
         SequenceOracle oracle = new SequenceOracle(plan, servers.ports());
         if (mode.equals("none")) {
