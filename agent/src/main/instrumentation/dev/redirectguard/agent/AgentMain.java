@@ -69,29 +69,34 @@ public final class AgentMain implements BiConsumer<Object[], Instrumentation> {
             }
             return;
         }
-        final GuardState state = new GuardState();
+        // The settings first, here: a bad value's line must reach stderr even in a JVM that ends at once.
+        final Settings settings = settings(args);
+        final GuardState state = new GuardState(settings);
         final RedirectTransformer t = new RedirectTransformer(inst, state);
         if (attached) {
-            settle(args, inst, state, t, true);
+            settle(settings, inst, state, t, true);
             return;
         }
-        // Start-up does only what cannot wait: the transformer (a name comparison per class) and the
-        // agent's thread, which reads the settings beside the JVM's own start. A first HTTP class
-        // that comes sooner waits for them.
+        if (settings.mode() == Mode.OFF && settings.config() == null) {
+            return; // off: nothing installed (with a config file, off is installed, so that an edit can switch it on)
+        }
+        // Start-up does only what cannot wait: the settings, the transformer (a name comparison per
+        // class) and the agent's thread, which does the rest beside the JVM's own start.
+        installed = state;
+        transformer = t;
+        System.setProperty(INSTALLED_PROPERTY, "installed");
         registerTransformer(inst, t);
-        final String startArgs = args;
         thread = AgentThread.create(state);
         thread.start(new Runnable() {
             @Override
             public void run() {
                 synchronized (AgentMain.this) {
                     try {
-                        settle(startArgs, inst, state, t, false);
+                        settle(settings, inst, state, t, false);
                     } catch (Throwable e) {
                         Permissions.explain(e);
                         System.err.println("redirect-guard: not installed: " + e);
                         inst.removeTransformer(t);
-                        state.apply(Settings.defaults().withMode(Mode.OFF));
                     }
                 }
             }
@@ -116,23 +121,15 @@ public final class AgentMain implements BiConsumer<Object[], Instrumentation> {
     }
 
     /** The rest of installing: at start-up on the agent's thread, on attach on the attaching one. */
-    private void settle(String args, final Instrumentation inst, final GuardState state, RedirectTransformer t,
+    private void settle(Settings settings, final Instrumentation inst, final GuardState state, RedirectTransformer t,
                         boolean attached) throws Exception {
-        Settings settings = settings(args);
-        if (settings.mode() == Mode.OFF && settings.config() == null) {
-            // off: nothing stays installed (with a config file, off is installed, so that an edit can switch it on)
-            inst.removeTransformer(t);
-            state.apply(settings);
-            if (thread != null) {
-                thread.stop();
-            }
-            return;
-        }
-        state.apply(settings);
-        installed = state;
-        transformer = t;
-        System.setProperty(INSTALLED_PROPERTY, "installed");
         if (attached) {
+            if (settings.mode() == Mode.OFF && settings.config() == null) {
+                return; // off: nothing installed (with a config file, off is installed, so that an edit can switch it on)
+            }
+            installed = state;
+            transformer = t;
+            System.setProperty(INSTALLED_PROPERTY, "installed");
             registerTransformer(inst, t);
         }
         // Targets already loaded (attach, or an agent ahead of this one at start) are rewritten now.

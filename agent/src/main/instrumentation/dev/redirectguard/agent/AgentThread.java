@@ -23,7 +23,6 @@ final class AgentThread implements Runnable {
     private volatile Thread thread;
     private volatile long mbeanDueNanos = Long.MAX_VALUE;
     private volatile Runnable mbean;
-    private volatile boolean stopped;
 
     private AgentThread(GuardState state) {
         this.state = state;
@@ -82,12 +81,6 @@ final class AgentThread implements Runnable {
         wake();
     }
 
-    /** The agent is off after all (mode=off): the thread ends. */
-    void stop() {
-        stopped = true;
-        wake();
-    }
-
     /** Something changed (a log started, a schedule): look again now. */
     void wake() {
         Thread t = thread;
@@ -118,7 +111,7 @@ final class AgentThread implements Runnable {
             safely(p);
         }
         long nextTick = System.nanoTime() + TICK_NANOS;
-        while (!stopped) {
+        for (;;) {
             try {
                 long now = System.nanoTime();
                 if (now - nextTick >= 0) {

@@ -68,9 +68,6 @@ final class TargetRewriter {
     byte[] transform(ClassLoader loader, String className, byte[] classfileBuffer) {
         String name = className.replace('/', '.');
         try {
-            if (state.awaitSettings().mode() == dev.redirectguard.config.Mode.OFF && state.settings().config() == null) {
-                return null; // off: being removed
-            }
             // Under a SecurityManager: the agent's permissions, not those of the application whose
             // class loading brought the JDK class here.
             byte[] rewritten = System.getSecurityManager() == null ? rewrites().rewrite(className, classfileBuffer, loader)

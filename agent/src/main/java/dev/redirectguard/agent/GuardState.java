@@ -23,41 +23,16 @@ final class GuardState {
     private boolean flushAtExit;
 
 
-    GuardState() {
-    }
-
     GuardState(Settings settings) {
-        apply(settings);
+        this.settings = settings;
     }
 
-    /** The live settings; null until they are read ({@link #awaitSettings}). */
     Settings settings() {
         return settings;
     }
 
-    /** The settings, once read: a first HTTP class may come before the agent's thread has read them. */
-    Settings awaitSettings() throws InterruptedException {
-        Settings s = settings;
-        if (s == null) {
-            synchronized (this) {
-                while (settings == null) {
-                    wait();
-                }
-                s = settings;
-            }
-        }
-        return s;
-    }
-
     void apply(Settings next) {
-        if (settings == null) {
-            synchronized (this) {
-                settings = next;
-                notifyAll();
-            }
-        } else {
-            settings = next;
-        }
+        settings = next;
     }
 
     void wakeAgentThreadWith(Runnable wake) {

@@ -1,5 +1,7 @@
 package dev.redirectguard.it;
 
+import dev.redirectguard.report.FlatJson;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
@@ -242,8 +244,12 @@ class SequenceIT {
         Map<String, Map<String, Object>> outcomes = new LinkedHashMap<>();
         if (Files.exists(results)) {
             for (String line : Files.readAllLines(results, StandardCharsets.UTF_8)) {
-                Map<String, Object> o = Json.parseObject(line);
-                outcomes.put((String) o.get("call"), o);
+                Map<String, Object> o = FlatJson.parse(line);
+                if (o == null) {
+                    problems.add("result line is no flat JSON object: " + line);
+                } else {
+                    outcomes.put((String) o.get("call"), o);
+                }
             }
         }
         List<Map<String, Object>> logLines = new ArrayList<>();

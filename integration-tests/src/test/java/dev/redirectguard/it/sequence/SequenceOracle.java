@@ -167,18 +167,8 @@ public final class SequenceOracle {
         for (String rule : e.broken()) {
             specs.add(new LineSpec(Set.of(rule), observed, true, e.hop()));
         }
-        if (e.streamedRefusal()) {
-            // The documented contract: audit reports a hop that needs a streamed body again. Where
-            // the JDK returned the 3xx instead of refusing, either rule names the hop.
-            boolean refused = outcome != null && RETRY_EXCEPTION.equals(outcome.get("error"));
-            if (refused) {
-                specs.add(new LineSpec(Set.of(STREAMED_BODY), observed, true, e.hop()));
-            } else {
-                String status = statusRule(e.hop().status());
-                specs.add(new LineSpec(Set.of(STREAMED_BODY, status), observed, true, e.hop()));
-                specs.add(new LineSpec(Set.of(STREAMED_BODY, status), observed, false, e.hop()));
-            }
-        }
+        // A hop that needs a streamed body again: not following it is what the rules ask, whether the
+        // JDK throws HttpRetryException or hands the 3xx back. Nothing differs on the wire: no line.
     }
 
     // ---------------------------------------------------------------- enforce
@@ -414,9 +404,7 @@ public final class SequenceOracle {
         Set<String> refused = Set.of("refused");
         Set<String> either = Set.of("corrected", "refused");
         if (d == Decision.REFUSE_STREAMED) {
-            specs.add(new LineSpec(Set.of(STREAMED_BODY), refused, true, hop));
-            specs.add(new LineSpec(Set.of(status), either, false, hop));
-            return;
+            return; // the JDK's own refusal, or a 308 followed like its 307 twin into it: nothing on the wire, no line
         }
         if (noneHop != null) {
             for (String rule : noneHop.broken()) {
