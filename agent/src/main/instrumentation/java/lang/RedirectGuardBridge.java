@@ -26,12 +26,16 @@ public final class RedirectGuardBridge {
 
     /** The agent's side. Every method runs on the thread doing the hop. */
     public interface Hooks {
-        /** HttpURLConnection.followRedirect met a 308: true to follow it exactly like a 307. */
-        boolean hucFollow308(Object connection, boolean streaming);
+        /**
+         * HttpURLConnection.followRedirect met a 308: true to follow it exactly like a 307.
+         * {@code lastHop}: the JDK's redirect limit ends the call after this hop, before any request.
+         */
+        boolean hucFollow308(Object connection, boolean streaming, boolean lastHop);
 
         /**
          * HttpURLConnection.followRedirect0, its first step: decide the whole hop. {@code callerHeaders}
-         * alternates name and value. Returns null to leave the hop to the JDK.
+         * alternates name and value: the caller's headers that the request which got the 3xx carried,
+         * and its body headers. Returns null to leave the hop to the JDK.
          */
         HucPlan hucHop(Object connection, int status, URL target, boolean streaming, boolean buffered,
                        String[] callerHeaders);
@@ -115,6 +119,8 @@ public final class RedirectGuardBridge {
     }
     /** Decisions of the hops in progress, by the hop's own object; removed as each hop's JDK method exits. */
     private static final ConcurrentHashMap<Owner, Object> HOPS = new ConcurrentHashMap<Owner, Object>();
+    /** Kept against a connection whose hop the JDK's redirect limit ends before any request goes out. */
+    private static final Object LAST_HOP = new Object();
     private static final java.util.concurrent.atomic.AtomicLong SUPPRESSED = new java.util.concurrent.atomic.AtomicLong();
 
     private RedirectGuardBridge() {
@@ -159,6 +165,16 @@ public final class RedirectGuardBridge {
     // ---- sun.net.www.protocol.http.HttpURLConnection ----
 
     /**
+     * getInputStream0, before each followRedirect(): the JDK counts redirects in a local and throws
+     * ProtocolException once followRedirect() has set up one hop too many; that hop sends nothing.
+     */
+    public static void hucRedirects(int redirects, int maxRedirects, Object connection) {
+        if (redirects + 1 >= maxRedirects && Installed.HOOKS != null) {
+            HOPS.put(new Owner(connection), LAST_HOP);
+        }
+    }
+
+    /**
      * followRedirect: {@code stat > 307} returns the 3xx to the caller; this replaces the 307.
      * Anything but a 308 costs one comparison.
      */
@@ -168,8 +184,8 @@ public final class RedirectGuardBridge {
             return 307;
         }
         try {
-            return h.hucFollow308(connection,
-                    ((sun.net.www.protocol.http.HttpURLConnection) connection).streaming()) ? 308 : 307;
+            return h.hucFollow308(connection, ((sun.net.www.protocol.http.HttpURLConnection) connection).streaming(),
+                    hop(connection) == LAST_HOP) ? 308 : 307;
         } catch (Throwable t) {
             suppress("HttpURLConnection.followRedirect", t);
             return 307;
@@ -178,13 +194,14 @@ public final class RedirectGuardBridge {
 
     /** followRedirect0, after {@code streaming()}: decides the hop; true makes the JDK throw HttpRetryException. */
     public static boolean hucHop(boolean streaming, Object connection, int status, URL target, Object poster,
-                                 Object userHeaders) {
+                                 Object userHeaders, Object requests) {
         Hooks h = Installed.HOOKS;
-        if (h == null) {
-            return streaming;
+        if (h == null || hop(connection) == LAST_HOP) {
+            return streaming; // the JDK's limit ends the call after this hop: nothing goes out to judge
         }
         try {
-            HucPlan plan = h.hucHop(connection, status, target, streaming, poster != null, headerPairs(userHeaders));
+            HucPlan plan = h.hucHop(connection, status, target, streaming, poster != null,
+                    callerHeaders(userHeaders, requests));
             if (plan == null) {
                 return streaming;
             }
@@ -194,6 +211,34 @@ public final class RedirectGuardBridge {
             suppress("HttpURLConnection.followRedirect0", t);
             return streaming;
         }
+    }
+
+    /**
+     * The caller's request properties that the request which got the 3xx carried (a header the JDK
+     * stripped or replaced on an earlier hop, or for a 401 retry, is not the caller's any more), and
+     * that request's body headers (Content-Type, which the JDK keeps out of the request properties),
+     * as name/value pairs.
+     */
+    private static String[] callerHeaders(Object userHeaders, Object requests) {
+        sun.net.www.MessageHeader sent = (sun.net.www.MessageHeader) requests;
+        String[] own = headerPairs(userHeaders);
+        java.util.ArrayList<String> pairs = new java.util.ArrayList<String>(own.length + 4);
+        for (int i = 0; i + 1 < own.length; i += 2) {
+            String value = sent.findValue(own[i]);
+            // contains: a CookieHandler merges the caller's Cookie with its own into one value
+            if (value != null && value.contains(own[i + 1])) {
+                pairs.add(own[i]);
+                pairs.add(own[i + 1]);
+            }
+        }
+        String[] all = headerPairs(requests);
+        for (int i = 0; i + 1 < all.length; i += 2) {
+            if (all[i].regionMatches(true, 0, "Content-", 0, 8)) {
+                pairs.add(all[i]);
+                pairs.add(all[i + 1]);
+            }
+        }
+        return pairs.toArray(new String[0]);
     }
 
     /** Replaces {@code method.equals("POST")}: whether the hop takes the JDK's switch to GET. */

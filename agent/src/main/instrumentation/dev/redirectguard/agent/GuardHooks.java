@@ -52,16 +52,16 @@ final class GuardHooks implements RedirectGuardBridge.Hooks {
     }
 
     @Override
-    public boolean hucFollow308(final Object connection, final boolean streaming) {
+    public boolean hucFollow308(final Object connection, final boolean streaming, final boolean lastHop) {
         if (secured()) {
             return AccessController.doPrivileged(new PrivilegedAction<Boolean>() {
                 @Override
                 public Boolean run() {
-                    return huc().follow308(connection, streaming);
+                    return huc().follow308(connection, streaming, lastHop);
                 }
             });
         }
-        return huc().follow308(connection, streaming);
+        return huc().follow308(connection, streaming, lastHop);
     }
 
     @Override

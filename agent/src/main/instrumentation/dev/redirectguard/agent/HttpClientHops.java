@@ -43,25 +43,39 @@ final class HttpClientHops {
         final URI target;
         final HttpRequest previous;
         final String caller;
+        /** The client has an Authenticator: the JDK never sends the caller's own Authorization then. */
+        final boolean authenticator;
         final Settings settings;
         boolean reported;
 
-        HopRecord(int status, String method, String jdkMethod, URI target, HttpRequest previous, String caller,
+        HopRecord(int status, String method, String jdkMethod, URI target, HttpRequest previous, Sender sender,
                   Settings settings) {
             this.status = status;
             this.method = method;
             this.jdkMethod = jdkMethod;
             this.target = target;
             this.previous = previous;
-            this.caller = caller;
+            this.caller = sender == null ? null : sender.frame;
+            this.authenticator = sender != null && sender.authenticator;
             this.settings = settings;
+        }
+    }
+
+    /** What is known of a request as it is sent. */
+    static final class Sender {
+        final String frame;
+        final boolean authenticator;
+
+        Sender(String frame, boolean authenticator) {
+            this.frame = frame;
+            this.authenticator = authenticator;
         }
     }
 
     private final GuardState state;
     private final Reporter reporter;
     /** The application frame of each request that can be redirected, by its exchange, taken as it is sent. */
-    private final WeakIdentityTable<String> senders = new WeakIdentityTable<String>();
+    private final WeakIdentityTable<Sender> senders = new WeakIdentityTable<Sender>();
 
     HttpClientHops(GuardState state, Reporter reporter) {
         this.state = state;
@@ -74,13 +88,11 @@ final class HttpClientHops {
      * holds it: no thread, no request, nothing once the exchange is gone.
      */
     void sent(Object exchange, Object client) {
-        if (state.settings().mode() == Mode.OFF || ((HttpClient) client).followRedirects() == HttpClient.Redirect.NEVER) {
+        HttpClient c = (HttpClient) client;
+        if (state.settings().mode() == Mode.OFF || c.followRedirects() == HttpClient.Redirect.NEVER) {
             return;
         }
-        String frame = Callers.here();
-        if (frame != null) {
-            senders.put(exchange, frame);
-        }
+        senders.put(exchange, new Sender(Callers.here(), c.authenticator().isPresent()));
     }
 
     Object hop(int status, String method, String jdkMethod, URI target, Object previous, Object exchange) {
@@ -121,10 +133,11 @@ final class HttpClientHops {
         }
         h.reported = true;
         Map<String, List<String>> previousHeaders = h.previous.headers().map();
-        Hop hop = hop(h, previousHeaders.keySet());
+        Hop hop = hop(h, onTheWire(h, previousHeaders.keySet()));
         Map<String, List<String>> jdkMap = jdkHeaders == null ? Collections.<String, List<String>>emptyMap()
                 : ((HttpHeaders) jdkHeaders).map();
-        NextRequest jdk = NextRequest.follow(jdkMethod, hasBody(jdkPublisher), hasBodyHeader(jdkMap), jdkMap.keySet());
+        NextRequest jdk = NextRequest.follow(jdkMethod, hasBody(jdkPublisher), hasBodyHeader(jdkMap),
+                onTheWire(h, jdkMap.keySet()));
         List<Judgement> judgements = judge(h, hop, jdk);
         if (judgements.isEmpty()) {
             return null;
@@ -147,11 +160,27 @@ final class HttpClientHops {
         Map<String, List<String>> headers = new LinkedHashMap<String, List<String>>();
         for (Map.Entry<String, List<String>> e : previousHeaders.entrySet()) {
             String name = e.getKey().toLowerCase(Locale.ROOT);
-            if (Headers.isBodyHeader(name) ? next.bodyHeaders() : next.headers().contains(name)) {
+            boolean sent = Headers.isBodyHeader(name) ? next.bodyHeaders() : next.headers().contains(name);
+            // A header the JDK never puts on the wire (Authorization beside an Authenticator) stays as the JDK has it.
+            if (h.authenticator && name.equals("authorization")) {
+                sent = jdkMap.containsKey(e.getKey());
+            }
+            if (sent) {
                 headers.put(e.getKey(), e.getValue());
             }
         }
         return new Object[] {next.method(), HttpHeaders.of(headers, AnyHeader.INSTANCE), publisher};
+    }
+
+    /** The header names that go on the wire: a client with an Authenticator drops the caller's Authorization. */
+    private static List<String> onTheWire(HopRecord h, Iterable<String> names) {
+        List<String> out = new java.util.ArrayList<String>();
+        for (String n : names) {
+            if (!(h.authenticator && n.equalsIgnoreCase("authorization"))) {
+                out.add(n);
+            }
+        }
+        return out;
     }
 
     private List<Judgement> judge(HopRecord h, Hop hop, NextRequest jdk) {

@@ -44,12 +44,18 @@ final class HucHops {
      * The JDK stops at 307: a 308 never reaches followRedirect0. True where the rules follow it
      * (enforce, the rule in scope); in audit the 308 returned to the caller is logged here.
      */
-    boolean follow308(Object connection, boolean streaming) {
+    boolean follow308(Object connection, boolean streaming, boolean lastHop) {
         Settings settings = state.settings();
         if (settings.mode() == Mode.OFF) {
             return false;
         }
         HttpURLConnection c = (HttpURLConnection) connection;
+        if (lastHop) {
+            // The JDK's redirect limit ends the call after this hop, before any request: as for the
+            // 307 twin (ProtocolException) where the rules follow 308; nothing to log either way.
+            dev.redirectguard.rules.RuleScope scope = Scopes.of(settings, null, Callers.here());
+            return scope != null && scope.outOfScope(Rule.SAME_METHOD_307_308) == null;
+        }
         String location = c.getHeaderField("Location");
         if (location == null) {
             return false; // followRedirect returns the 3xx itself, 307 or 308
@@ -100,11 +106,9 @@ final class HucHops {
         for (int i = 0; i + 1 < callerHeaders.length; i += 2) {
             names.add(callerHeaders[i]);
         }
-        if (body != BodyKind.NONE) {
-            names.add("Content-Type"); // the JDK sends one with every body, the caller's or its own
-        }
         Hop hop = new Hop(status, c.getRequestMethod(), body, Target.of(c.getURL()), Target.of(target), names);
-        NextRequest jdk = jdkNextRequest(hop);
+        boolean cookieHandler = java.net.CookieHandler.getDefault() != null;
+        NextRequest jdk = jdkNextRequest(hop, cookieHandler);
         List<dev.redirectguard.rules.Violation> violations = RedirectRules.violations(hop, jdk, settings.policy());
         if (violations.isEmpty()) {
             return null;
@@ -123,14 +127,15 @@ final class HucHops {
             return null;
         }
         // A followed 308 goes the JDK's 307 way; the rules change it from there.
-        NextRequest base = status == 308 ? jdkNextRequest(new Hop(307, hop.method(), body, hop.from(), hop.to(), names))
-                : jdk;
+        NextRequest base = status == 308
+                ? jdkNextRequest(new Hop(307, hop.method(), body, hop.from(), hop.to(), names), cookieHandler) : jdk;
         NextRequest next = RedirectRules.compose(hop, base, settings.policy(), enforced);
-        return plan(hop, next, streaming, callerHeaders);
+        return plan(hop, next, streaming, callerHeaders, cookieHandler);
     }
 
     /** The bridge's plan for {@code next}, given how the JDK's followRedirect0 builds a request. */
-    static RedirectGuardBridge.HucPlan plan(Hop hop, NextRequest next, boolean streaming, String[] callerHeaders) {
+    static RedirectGuardBridge.HucPlan plan(Hop hop, NextRequest next, boolean streaming, String[] callerHeaders,
+                                            boolean cookieHandler) {
         if (!next.follows()) {
             // HttpRetryException (the streamed body is needed again); the JDK's own stop.
             return new RedirectGuardBridge.HucPlan(true, false, false, null, null);
@@ -139,18 +144,18 @@ final class HucHops {
         // What the JDK's branch keeps of the caller's headers: none after its switch to GET (a fresh
         // header set); all of them on the other branch, less the credentials it strips itself on
         // another host.
-        Set<String> jdkKeeps = new LinkedHashSet<String>();
-        if (!switchToGet) {
-            jdkKeeps.addAll(hop.callerHeaders());
-            if (!hop.sameOrigin()) {
-                jdkKeeps.removeAll(JDK_CROSS_ORIGIN_STRIP);
-            }
-        }
+        Set<String> jdkKeeps = new LinkedHashSet<String>(jdkKeeps(hop, switchToGet, cookieHandler));
         List<String> add = new ArrayList<String>();
         List<String> remove = new ArrayList<String>();
         for (int i = 0; i + 1 < callerHeaders.length; i += 2) {
             String name = callerHeaders[i].toLowerCase(Locale.ROOT);
             if (Headers.isBodyHeader(name)) {
+                // Kept by the JDK with the request unless it switches to GET; the rules may drop them
+                // (after a 303 the GET carries none, body or no body).
+                if (!switchToGet && !next.bodyHeaders()) {
+                    remove.add(callerHeaders[i]);
+                    remove.add(callerHeaders[i + 1]);
+                }
                 continue;
             }
             boolean wanted = next.headers().contains(name);
@@ -173,6 +178,11 @@ final class HucHops {
      * less Authorization and Cookie on another host.
      */
     static NextRequest jdkNextRequest(Hop hop) {
+        return jdkNextRequest(hop, false);
+    }
+
+    /** @param cookieHandler whether a CookieHandler is installed (the JDK puts the caller's Cookie back itself) */
+    static NextRequest jdkNextRequest(Hop hop, boolean cookieHandler) {
         if (hop.status() == 308) {
             return NextRequest.returned();
         }
@@ -181,14 +191,32 @@ final class HucHops {
         }
         boolean switches = "POST".equals(hop.method()) && !Boolean.getBoolean("http.strictPostRedirect")
                 && hop.status() != 307;
-        if (switches) {
-            return NextRequest.follow("GET", false, false, Collections.<String>emptyList());
+        boolean body = !switches && hop.body() != BodyKind.NONE;
+        return NextRequest.follow(switches ? "GET" : hop.method(), body, !switches,
+                jdkKeeps(hop, switches, cookieHandler));
+    }
+
+    /**
+     * The caller's headers the JDK's followRedirect0 sends again: after its switch to GET none (a
+     * fresh header set), but the caller's Cookie on the same host where a CookieHandler merges it
+     * back; on the other branch all of them, less the credentials it strips itself on another host.
+     */
+    private static Set<String> jdkKeeps(Hop hop, boolean switchesToGet, boolean cookieHandler) {
+        Set<String> keeps = new LinkedHashSet<String>();
+        if (switchesToGet) {
+            if (cookieHandler && hop.sameOrigin()) {
+                for (String name : hop.callerHeaders()) {
+                    if (name.equals("cookie") || name.equals("cookie2")) {
+                        keeps.add(name);
+                    }
+                }
+            }
+            return keeps;
         }
-        List<String> headers = new ArrayList<String>(hop.callerHeaders());
+        keeps.addAll(hop.callerHeaders());
         if (!hop.sameOrigin()) {
-            headers.removeAll(JDK_CROSS_ORIGIN_STRIP);
+            keeps.removeAll(JDK_CROSS_ORIGIN_STRIP);
         }
-        boolean body = hop.body() != BodyKind.NONE;
-        return NextRequest.follow(hop.method(), body, body, headers);
+        return keeps;
     }
 }

@@ -24,6 +24,15 @@ interface ClassRewrite {
         return null;
     }
 
+    static void requireStaticField(Shape shape, TypeDescription type, String name, String descriptor) {
+        for (net.bytebuddy.description.field.FieldDescription.InDefinedShape f : type.getDeclaredFields()) {
+            if (f.getName().equals(name) && f.getDescriptor().equals(descriptor) && f.isStatic()) {
+                return;
+            }
+        }
+        shape.problem("static field " + name + " " + descriptor + " not found");
+    }
+
     static void requireField(Shape shape, TypeDescription type, String name, String descriptor) {
         for (net.bytebuddy.description.field.FieldDescription.InDefinedShape f : type.getDeclaredFields()) {
             if (f.getName().equals(name) && f.getDescriptor().equals(descriptor)) {

@@ -29,6 +29,9 @@ import net.bytebuddy.pool.TypePool;
  * bodiless GET must not announce, where the plan followed a streamed body;
  * <li>before {@code return true}: the plan's header changes.
  * </ol>
+ *
+ * <p>getInputStream0(): before each followRedirect(), the redirect count and the JDK's limit go to
+ * the bridge: the hop the limit ends (ProtocolException, nothing sent) is not judged.
  */
 final class SunHttpUrlConnectionRewrite implements ClassRewrite {
     private static final String NAME = RewriteTargets.HTTP_URL_CONNECTION;
@@ -38,6 +41,7 @@ final class SunHttpUrlConnectionRewrite implements ClassRewrite {
     private static final String FOLLOW = "followRedirect";
     private static final String HOP = "followRedirect0";
     private static final String HOP_DESCRIPTOR = "(Ljava/lang/String;ILjava/net/URL;)Z";
+    private static final String INPUT = "getInputStream0";
 
     @Override
     public DynamicType.Builder<?> apply(DynamicType.Builder<?> builder, TypeDescription type, TypePool pool,
@@ -57,6 +61,11 @@ final class SunHttpUrlConnectionRewrite implements ClassRewrite {
         shape.expectExactly("followRedirect0: Boolean.getBoolean(\"http.strictPostRedirect\")", 1);
         shape.expectExactly("followRedirect0: super.setRequestMethod(String)", 1);
         shape.expect("followRedirect0: return true", 1, Integer.MAX_VALUE);
+        shape.expectExactly("getInputStream0: followRedirect(); ifeq; iinc 1 1 (the redirect count)", 1);
+        if (ClassRewrite.method(type, INPUT, "()Ljava/io/InputStream;") == null) {
+            shape.problem("getInputStream0()InputStream needed");
+        }
+        ClassRewrite.requireStaticField(shape, type, "maxRedirects", "I");
         // Advice first, so the visitors below meet the JDK's own code (Advice moves locals).
         return builder
                 .visit(advice.to(HopEndAdvice.class.getName() + "$UrlConnection")
@@ -68,6 +77,14 @@ final class SunHttpUrlConnectionRewrite implements ClassRewrite {
                                     public MethodVisitor wrap(TypeDescription t, MethodDescription m, MethodVisitor mv,
                                                               Implementation.Context c, TypePool p, int w, int r) {
                                         return new Gate(mv, shape);
+                                    }
+                                })
+                        .method(ElementMatchers.named(INPUT).and(ElementMatchers.hasDescriptor("()Ljava/io/InputStream;")),
+                                new AsmVisitorWrapper.ForDeclaredMethods.MethodVisitorWrapper() {
+                                    @Override
+                                    public MethodVisitor wrap(TypeDescription t, MethodDescription m, MethodVisitor mv,
+                                                              Implementation.Context c, TypePool p, int w, int r) {
+                                        return new RedirectCount(mv, shape);
                                     }
                                 })
                         .method(ElementMatchers.named(HOP).and(ElementMatchers.hasDescriptor(HOP_DESCRIPTOR)),
@@ -111,12 +128,76 @@ final class SunHttpUrlConnectionRewrite implements ClassRewrite {
         }
     }
 
+    /**
+     * getInputStream0 counts redirects in local 1 ({@code followRedirect(); ifeq; iinc 1 1}) and
+     * throws ProtocolException once it reaches {@code maxRedirects}: before each followRedirect()
+     * the bridge learns the count, so a hop the limit ends before anything is sent is not judged.
+     */
+    private static final class RedirectCount extends PendingInsnVisitor {
+        private final Shape shape;
+        private int step; // 1: after followRedirect(); 2: after its ifeq
+
+        RedirectCount(MethodVisitor next, Shape shape) {
+            super(next, 3);
+            this.shape = shape;
+        }
+
+        @Override
+        public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+            step = 0;
+            if (owner.equals(NAME) && name.equals(FOLLOW) && descriptor.equals("()Z")
+                    && (opcode == Opcodes.INVOKEVIRTUAL || opcode == Opcodes.INVOKESPECIAL)) {
+                emitVar(Opcodes.ILOAD, 1);
+                emitField(Opcodes.GETSTATIC, NAME, "maxRedirects", "I");
+                emitVar(Opcodes.ALOAD, 0);
+                emitBridge("hucRedirects", "(IILjava/lang/Object;)V");
+                super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+                step = 1;
+                return;
+            }
+            super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+        }
+
+        @Override
+        public void visitJumpInsn(int opcode, net.bytebuddy.jar.asm.Label label) {
+            step = step == 1 && opcode == Opcodes.IFEQ ? 2 : 0;
+            super.visitJumpInsn(opcode, label);
+        }
+
+        @Override
+        public void visitIincInsn(int var, int increment) {
+            if (step == 2 && var == 1 && increment == 1) {
+                shape.found("getInputStream0: followRedirect(); ifeq; iinc 1 1 (the redirect count)");
+            }
+            step = 0;
+            super.visitIincInsn(var, increment);
+        }
+
+        @Override
+        public void visitInsn(int opcode) {
+            step = 0;
+            super.visitInsn(opcode);
+        }
+
+        @Override
+        public void visitVarInsn(int opcode, int var) {
+            step = 0;
+            super.visitVarInsn(opcode, var);
+        }
+
+        @Override
+        public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
+            step = 0;
+            super.visitFieldInsn(opcode, owner, name, descriptor);
+        }
+    }
+
     private static final class Hop extends PendingInsnVisitor {
         private final Shape shape;
         private boolean afterMethodField;
 
         Hop(MethodVisitor next, Shape shape) {
-            super(next, 8);
+            super(next, 10);
             this.shape = shape;
         }
 
@@ -193,7 +274,10 @@ final class SunHttpUrlConnectionRewrite implements ClassRewrite {
                 emitField(Opcodes.GETFIELD, NAME, "poster", POSTER);
                 emitVar(Opcodes.ALOAD, 0);
                 emitField(Opcodes.GETFIELD, NAME, "userHeaders", MESSAGE_HEADER);
-                emitBridge("hucHop", "(ZLjava/lang/Object;ILjava/net/URL;Ljava/lang/Object;Ljava/lang/Object;)Z");
+                emitVar(Opcodes.ALOAD, 0);
+                emitField(Opcodes.GETFIELD, NAME, "requests", MESSAGE_HEADER);
+                emitBridge("hucHop", "(ZLjava/lang/Object;ILjava/net/URL;Ljava/lang/Object;Ljava/lang/Object;"
+                        + "Ljava/lang/Object;)Z");
                 shape.found("followRedirect0: streaming()");
             } else if (opcode == Opcodes.INVOKESPECIAL && owner.equals(SUPER) && name.equals("setRequestMethod")
                     && descriptor.equals("(Ljava/lang/String;)V")) {

@@ -24,12 +24,14 @@ public final class RedirectRules {
             return NextRequest.returned();
         }
         String method = expectedMethod(hop.status(), hop.method(), policy);
-        // The body goes again exactly when the method is kept, except after 303.
-        boolean keepBody = hop.body() != BodyKind.NONE && hop.status() != 303 && method.equals(hop.method());
+        // The request is repeated (its body, if any, and its body headers, even without a body)
+        // exactly when the method is kept, except after 303.
+        boolean repeated = hop.status() != 303 && method.equals(hop.method());
+        boolean keepBody = repeated && hop.body() != BodyKind.NONE;
         if (keepBody && hop.body() == BodyKind.STREAMED) {
             return NextRequest.retryException();
         }
-        return NextRequest.follow(method, keepBody, keepBody, headersToSend(hop, policy));
+        return NextRequest.follow(method, keepBody, repeated, headersToSend(hop, policy));
     }
 
     /** The method of the next request. */

@@ -340,8 +340,11 @@ public final class SequenceOracle {
                         Wire.hasCallerCustom(ref, c), Wire.hasCallerCustom(e, c));
             }
         }
-        // What the JDK adds itself for the target is kept: its credentials, its cookies.
-        if (ref != null && !Wire.hasCallerAuthorization(ref, c)) {
+        // What the JDK adds itself for the target is kept: its credentials, its cookies. Where
+        // same-origin-headers puts the caller's Authorization back, that one goes, as on the caller's
+        // own first request (the JDK adds its cached credentials only where none is set).
+        boolean callerAuthorizationBack = hop.sameOrigin() && Wire.hasCallerAuthorization(p, c);
+        if (ref != null && !Wire.hasCallerAuthorization(ref, c) && !callerAuthorizationBack) {
             check(mm, c, "hop: JDK credentials for the target (must be kept)", what, Wire.jdkAuthorization(ref, c),
                     Wire.jdkAuthorization(e, c));
         } else if (!Wire.jdkAuthorization(e, c).stream().allMatch(SequenceServers.SERVER_BASIC::equals)) {
