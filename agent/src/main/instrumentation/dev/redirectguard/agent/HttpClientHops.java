@@ -43,7 +43,7 @@ final class HttpClientHops {
         final URI target;
         final HttpRequest previous;
         final String caller;
-        /** The client has an Authenticator: the JDK never sends the caller's own Authorization then. */
+        /** The client has an Authenticator and this JDK keeps the caller's own Authorization off the wire then. */
         final boolean authenticator;
         final Settings settings;
         boolean reported;
@@ -92,7 +92,8 @@ final class HttpClientHops {
         if (state.settings().mode() == Mode.OFF || c.followRedirects() == HttpClient.Redirect.NEVER) {
             return;
         }
-        senders.put(exchange, new Sender(Callers.here(), c.authenticator().isPresent()));
+        senders.put(exchange, new Sender(Callers.here(),
+                c.authenticator().isPresent() && JdkAuthorizationFilter.active()));
     }
 
     Object hop(int status, String method, String jdkMethod, URI target, Object previous, Object exchange) {
@@ -172,7 +173,7 @@ final class HttpClientHops {
         return new Object[] {next.method(), HttpHeaders.of(headers, AnyHeader.INSTANCE), publisher};
     }
 
-    /** The header names that go on the wire: a client with an Authenticator drops the caller's Authorization. */
+    /** The header names that go on the wire: where the JDK drops the caller's Authorization, without it. */
     private static List<String> onTheWire(HopRecord h, Iterable<String> names) {
         List<String> out = new java.util.ArrayList<String>();
         for (String n : names) {

@@ -46,6 +46,23 @@ public record Recorded(int order, String endpoint, int connection, String method
     }
 
     /** The request as it went over the wire, headers in order (the form compared between runs). */
+    /**
+     * The wire without an Authorization the JDK added from its own credential cache: what the cache
+     * holds depends on which hops a run followed (a hop enforce follows and the JDK alone does not,
+     * a 308, leaves the JDK's cache as after a 307), never on a rule.
+     */
+    public String wireWithoutJdkCredentials(String callerAuthorization) {
+        StringBuilder sb = new StringBuilder(method).append(' ').append(target);
+        for (Header h : headers) {
+            if (h.name().equalsIgnoreCase("Authorization") && !h.value().equals(callerAuthorization)) {
+                continue;
+            }
+            sb.append(" | ").append(h);
+        }
+        sb.append(" | body=").append(bodyText().isEmpty() ? "-" : bodyText());
+        return sb.toString();
+    }
+
     public String wire() {
         StringBuilder sb = new StringBuilder(method).append(' ').append(target);
         for (Header h : headers) {
