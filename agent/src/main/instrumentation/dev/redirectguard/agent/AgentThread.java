@@ -37,12 +37,27 @@ final class AgentThread implements Runnable {
     void start(Runnable prepare) {
         this.prepare = prepare;
         // Created privileged under a SecurityManager, so its access control context is the agent's.
-        Thread t = System.getSecurityManager() == null ? newCleanThread(this) : Privileged.newCleanThread(this);
-        t.setDaemon(true);
-        t.setContextClassLoader(null);
+        Thread t = System.getSecurityManager() == null ? newCleanThreads(this) : Privileged.newCleanThreads(this);
         thread = t;
         state.wakeAgentThreadWith(new Wake(this));
         t.start();
+    }
+
+    /**
+     * The agent's thread, and the exit hook that flushes the log, made the same clean way. The hook
+     * is registered now, not at the first line: a JVM may end before the agent's thread gets to it.
+     */
+    private static Thread newCleanThreads(AgentThread task) {
+        Thread t = newCleanThread(task, NAME);
+        t.setDaemon(true);
+        try {
+            Runtime.getRuntime().addShutdownHook(newCleanThread(new LogFlush(task.state), LogFlush.NAME));
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // nothing to hook into: the agent's thread writes while the JVM shuts down
+        } catch (SecurityException e) {
+            System.err.println("redirect-guard: the log is not flushed at exit: " + e);
+        }
+        return t;
     }
 
     /** Under a SecurityManager only: a class of its own, so that start-up loads none of it otherwise. */
@@ -53,25 +68,29 @@ final class AgentThread implements Runnable {
             this.task = task;
         }
 
-        static Thread newCleanThread(AgentThread task) {
+        static Thread newCleanThreads(AgentThread task) {
             return AccessController.doPrivileged(new Privileged(task));
         }
 
         @Override
         public Thread run() {
-            return AgentThread.newCleanThread(task);
+            return AgentThread.newCleanThreads(task);
         }
     }
 
-    private static Thread newCleanThread(Runnable task) {
+    private static Thread newCleanThread(Runnable task, String name) {
         ThreadGroup system = Thread.currentThread().getThreadGroup();
         while (system.getParent() != null) {
             system = system.getParent();
         }
+        Thread t;
         if (!System.getProperty("java.specification.version", "1.8").startsWith("1.")) {
-            return Threads9.withoutInheritedLocals(system, task, NAME); // JDK 9+
+            t = Threads9.withoutInheritedLocals(system, task, name); // JDK 9+
+        } else {
+            t = new Thread(system, task, name);
         }
-        return new Thread(system, task, NAME);
+        t.setContextClassLoader(null);
+        return t;
     }
 
     /** Registers the MBean from this thread, {@code delaySeconds} from now. */

@@ -9,8 +9,8 @@ import java.util.concurrent.locks.LockSupport;
  * The live settings, counters and log of one agent. The hooks read {@link #settings()} (one
  * volatile read) on every hop, so a change takes effect on the next hop without retransforming
  * anything. The log and the counters are made on first use, by whichever thread needs them
- * (a lock only for that once); the log is written by the agent's thread, which also registers
- * the shutdown hook that flushes it.
+ * (a lock only for that once); the log is written by the agent's thread, and flushed at exit by
+ * a hook registered when that thread starts.
  */
 final class GuardState {
     private volatile Settings settings;
@@ -19,9 +19,6 @@ final class GuardState {
     /** Wakes the agent's thread (it writes the log and watches the config file). */
     private volatile Runnable wakeAgentThread;
     private volatile ConfigWatcher configWatcher;
-    /** Agent's thread only. */
-    private boolean flushAtExit;
-
 
     GuardState(Settings settings) {
         this.settings = settings;
@@ -71,6 +68,11 @@ final class GuardState {
         return l;
     }
 
+    /** The log if a line was ever made, else null: what the flush at exit has to write. */
+    LogPipeline existingLog() {
+        return log;
+    }
+
     Counters counters() {
         Counters c = counters;
         if (c == null) {
@@ -98,10 +100,6 @@ final class GuardState {
         if (l == null) {
             LockSupport.parkNanos(this, maxNanos);
             return;
-        }
-        if (!flushAtExit) {
-            flushAtExit = true;
-            LogFlush.atExit(l);
         }
         l.awaitWork(maxNanos);
         l.writePending();
