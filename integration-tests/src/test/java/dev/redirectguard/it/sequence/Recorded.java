@@ -45,16 +45,18 @@ public record Recorded(int order, String endpoint, int connection, String method
         return values;
     }
 
-    /** The request as it went over the wire, headers in order (the form compared between runs). */
     /**
-     * The wire without an Authorization the JDK added from its own credential cache: what the cache
+     * The wire without credentials the JDK added from its own credential cache: what the cache
      * holds depends on which hops a run followed (a hop enforce follows and the JDK alone does not,
      * a 308, leaves the JDK's cache as after a 307), never on a rule.
      */
     public String wireWithoutJdkCredentials(String callerAuthorization) {
         StringBuilder sb = new StringBuilder(method).append(' ').append(target);
         for (Header h : headers) {
-            if (h.name().equalsIgnoreCase("Authorization") && !h.value().equals(callerAuthorization)) {
+            // The JDK's cached credentials: server ones unless they are the caller's, proxy ones always
+            // (no caller sets Proxy-Authorization).
+            if (h.name().equalsIgnoreCase("Authorization") && !h.value().equals(callerAuthorization)
+                    || h.name().equalsIgnoreCase("Proxy-Authorization")) {
                 continue;
             }
             sb.append(" | ").append(h);
@@ -63,6 +65,7 @@ public record Recorded(int order, String endpoint, int connection, String method
         return sb.toString();
     }
 
+    /** The request as it went over the wire, headers in order (the form compared between runs). */
     public String wire() {
         StringBuilder sb = new StringBuilder(method).append(' ').append(target);
         for (Header h : headers) {

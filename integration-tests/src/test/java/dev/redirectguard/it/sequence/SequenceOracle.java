@@ -167,6 +167,12 @@ public final class SequenceOracle {
         for (String rule : e.broken()) {
             specs.add(new LineSpec(Set.of(rule), observed, true, e.hop()));
         }
+        if (endedBeforeTheWire(c, e)) {
+            Set<String> rules = Set.of(statusRule(e.hop().status()),
+                    e.hop().sameOrigin() ? SAME_ORIGIN_HEADERS : CROSS_ORIGIN_STRIP);
+            specs.add(new LineSpec(rules, observed, false, e.hop()));
+            specs.add(new LineSpec(rules, observed, false, e.hop()));
+        }
         // A hop that needs a streamed body again: not following it is what the rules ask, whether the
         // JDK throws HttpRetryException or hands the 3xx back. Nothing differs on the wire: no line.
     }
@@ -418,6 +424,11 @@ public final class SequenceOracle {
             for (String rule : noneHop.broken()) {
                 specs.add(new LineSpec(Set.of(rule), rule.equals(NO_HTTPS_DOWNGRADE) ? refused : corrected, true, hop));
             }
+            if (endedBeforeTheWire(c, noneHop)) {
+                Set<String> rules = Set.of(status, hop.sameOrigin() ? SAME_ORIGIN_HEADERS : CROSS_ORIGIN_STRIP);
+                specs.add(new LineSpec(rules, corrected, false, hop));
+                specs.add(new LineSpec(rules, corrected, false, hop));
+            }
             return;
         }
         // No comparable hop in none: what the JDK alone would have done is not known here.
@@ -570,6 +581,15 @@ public final class SequenceOracle {
      * HttpURLConnection returns and a streamed body it refuses though none is needed are rule
      * breaks, not reasons.
      */
+    /**
+     * An HttpClient call that ended (cancelled, timed out) where none did not follow a hop: it may have
+     * ended between the JDK building the redirect's request, where the hop is judged and logged, and
+     * that request reaching the wire. A line may or may not be there.
+     */
+    private boolean endedBeforeTheWire(Plan.Call c, HopEval none) {
+        return !huc && !none.followed() && (c.invocation().equals("cancel") || c.timeoutMillis() > 0);
+    }
+
     private boolean jdkOwnStop(Hop hop, Plan.Call c) {
         if (!huc) {
             return true;

@@ -165,6 +165,15 @@ public final class SequenceServers implements AutoCloseable {
                         return;
                     }
                     case Recorded.TRUNCATED -> {
+                        if (r.method.equals("HEAD")) {
+                            // A HEAD answer has no body to cut: the headers, then the connection closes
+                            // (else the client keeps it, and its next request meets the cut body's end).
+                            out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
+                                    + TRUNCATED_LENGTH + "\r\nConnection: close\r\n\r\n")
+                                    .getBytes(StandardCharsets.ISO_8859_1));
+                            out.flush();
+                            return;
+                        }
                         out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + TRUNCATED_LENGTH
                                 + "\r\n\r\npartx").getBytes(StandardCharsets.ISO_8859_1));
                         out.flush();
