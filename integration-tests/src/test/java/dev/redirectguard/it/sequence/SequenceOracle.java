@@ -167,7 +167,7 @@ public final class SequenceOracle {
         for (String rule : e.broken()) {
             specs.add(new LineSpec(Set.of(rule), observed, true, e.hop()));
         }
-        if (endedBeforeTheWire(c, e)) {
+        if (endedBeforeTheWire(c, e, outcome)) {
             Set<String> rules = Set.of(statusRule(e.hop().status()),
                     e.hop().sameOrigin() ? SAME_ORIGIN_HEADERS : CROSS_ORIGIN_STRIP);
             specs.add(new LineSpec(rules, observed, false, e.hop()));
@@ -232,7 +232,7 @@ public final class SequenceOracle {
                 }
                 // What the JDK alone did here stands for what it would have done only for the same request.
                 HopEval noneHop = noneAt != null && Wire.ruleEquivalent(p, nPrev, c) ? noneAt : null;
-                addEnforceLines(expectedLines, c, hop, d, noneHop);
+                addEnforceLines(expectedLines, c, hop, d, noneHop, outN);
                 if (d != Decision.FOLLOW) {
                     if (next != null) {
                         mm.add(new Mismatch(c.id(), "hop followed though the rules refuse (" + rulesOf(d, hop) + ")",
@@ -411,7 +411,8 @@ public final class SequenceOracle {
         }
     }
 
-    private void addEnforceLines(Map<String, List<LineSpec>> expected, Plan.Call c, Hop hop, Decision d, HopEval noneHop) {
+    private void addEnforceLines(Map<String, List<LineSpec>> expected, Plan.Call c, Hop hop, Decision d, HopEval noneHop,
+                                 Map<String, Object> noneOutcome) {
         List<LineSpec> specs = specsOf(expected, hop);
         String status = statusRule(hop.status());
         Set<String> corrected = Set.of("corrected");
@@ -424,7 +425,7 @@ public final class SequenceOracle {
             for (String rule : noneHop.broken()) {
                 specs.add(new LineSpec(Set.of(rule), rule.equals(NO_HTTPS_DOWNGRADE) ? refused : corrected, true, hop));
             }
-            if (endedBeforeTheWire(c, noneHop)) {
+            if (endedBeforeTheWire(c, noneHop, noneOutcome)) {
                 Set<String> rules = Set.of(status, hop.sameOrigin() ? SAME_ORIGIN_HEADERS : CROSS_ORIGIN_STRIP);
                 specs.add(new LineSpec(rules, corrected, false, hop));
                 specs.add(new LineSpec(rules, corrected, false, hop));
@@ -582,12 +583,19 @@ public final class SequenceOracle {
      * breaks, not reasons.
      */
     /**
-     * An HttpClient call that ended (cancelled, timed out) where none did not follow a hop: it may have
-     * ended between the JDK building the redirect's request, where the hop is judged and logged, and
-     * that request reaching the wire. A line may or may not be there.
+     * An HttpClient call that ended where none did not follow a hop: cancelled, timed out, or stopped
+     * by the JDK's attempt limit ("Too many retries": redirects and authentication retries count
+     * together), each of which can come between the JDK building the redirect's request, where the
+     * hop is judged and logged, and that request reaching the wire. A line may or may not be there
+     * (README, Known limits).
      */
-    private boolean endedBeforeTheWire(Plan.Call c, HopEval none) {
-        return !huc && !none.followed() && (c.invocation().equals("cancel") || c.timeoutMillis() > 0);
+    private boolean endedBeforeTheWire(Plan.Call c, HopEval none, Map<String, Object> noneOutcome) {
+        if (huc || none.followed()) {
+            return false;
+        }
+        boolean retryLimit = noneOutcome != null && ("Too many retries".equals(noneOutcome.get("message"))
+                || "Too many retries".equals(noneOutcome.get("causeMessage")));
+        return retryLimit || c.invocation().equals("cancel") || c.timeoutMillis() > 0;
     }
 
     private boolean jdkOwnStop(Hop hop, Plan.Call c) {
