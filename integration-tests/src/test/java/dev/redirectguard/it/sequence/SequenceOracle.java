@@ -274,8 +274,8 @@ public final class SequenceOracle {
                                     + show(nNext) + ", enforce " + show(next)));
                         }
                     } else if (next != null) {
-                        String want = applyDelta(nPrev, nNext, p);
-                        String got = canonical(next);
+                        String want = applyDelta(nPrev, nNext, p, c);
+                        String got = canonical(next, c);
                         if (!want.equals(got)) {
                             mm.add(new Mismatch(c.id(), p.wire().equals(nPrev.wire())
                                     ? "JDK's own request differs from none" : "JDK's own request changed unlike none's",
@@ -659,23 +659,26 @@ public final class SequenceOracle {
     // ---------------------------------------------------------------- comparisons
 
     /** {@code p} changed as none's request changed from {@code nPrev} to {@code nNext}. */
-    private static String applyDelta(Recorded nPrev, Recorded nNext, Recorded p) {
+    /** None's step from nPrev to nNext applied to p; the JDK's cached credentials left out of both. */
+    private static String applyDelta(Recorded nPrev, Recorded nNext, Recorded p, Plan.Call c) {
         String method = nPrev.method().equals(nNext.method()) ? p.method() : nNext.method();
         String target = nPrev.target().equals(nNext.target()) ? p.target() : nNext.target();
         String body = nPrev.bodyText().equals(nNext.bodyText()) ? p.bodyText() : nNext.bodyText();
-        List<String> lines = new ArrayList<>(Wire.allLines(p));
-        List<String> removed = new ArrayList<>(Wire.allLines(nPrev));
-        Wire.allLines(nNext).forEach(removed::remove);
-        List<String> added = new ArrayList<>(Wire.allLines(nNext));
-        Wire.allLines(nPrev).forEach(added::remove);
+        List<String> lines = new ArrayList<>(Wire.linesWithoutJdkCredentials(p, c));
+        List<String> removed = new ArrayList<>(Wire.linesWithoutJdkCredentials(nPrev, c));
+        Wire.linesWithoutJdkCredentials(nNext, c).forEach(removed::remove);
+        List<String> added = new ArrayList<>(Wire.linesWithoutJdkCredentials(nNext, c));
+        Wire.linesWithoutJdkCredentials(nPrev, c).forEach(added::remove);
         removed.forEach(lines::remove);
         lines.addAll(added);
         Collections.sort(lines);
         return method + " " + target + " " + lines + " body=" + body;
     }
 
-    private static String canonical(Recorded r) {
-        return r.method() + " " + r.target() + " " + Wire.allLines(r) + " body=" + r.bodyText();
+    private static String canonical(Recorded r, Plan.Call c) {
+        List<String> lines = new ArrayList<>(Wire.linesWithoutJdkCredentials(r, c));
+        Collections.sort(lines);
+        return r.method() + " " + r.target() + " " + lines + " body=" + r.bodyText();
     }
 
     private void compareOutcomes(List<Mismatch> mm, Plan.Call c, String kind, Map<String, Object> want, Map<String, Object> got) {

@@ -121,4 +121,16 @@ final class Wire {
     static List<String> allLines(Recorded r) {
         return lines(r, n -> true);
     }
+
+    /**
+     * {@link #allLines} less the JDK's cached credentials (Proxy-Authorization, an Authorization that
+     * is not the caller's): what its caches hold depends on which hops a run followed, not on a rule.
+     */
+    static List<String> linesWithoutJdkCredentials(Recorded r, Plan.Call c) {
+        String caller = callerAuthorization(c);
+        List<String> out = new ArrayList<>(allLines(r));
+        out.removeIf(l -> l.startsWith("proxy-authorization:")
+                || l.startsWith("authorization:") && !l.equals("authorization: " + caller));
+        return out;
+    }
 }
