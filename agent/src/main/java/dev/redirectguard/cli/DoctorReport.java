@@ -1,6 +1,7 @@
 package dev.redirectguard.cli;
 
 import dev.redirectguard.cli.DoctorCase.Client;
+import dev.redirectguard.report.FlatJson;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -163,7 +164,7 @@ final class DoctorReport {
         int n = 0;
         for (String line : audit.logLines()) {
             n++;
-            Map<String, String> f = AgentLogLine.parse(line);
+            Map<String, String> f = texts(FlatJson.parse(line));
             if (f == null) {
                 problems.add("audit log line " + n + " is not a JSON object");
                 continue;
@@ -393,5 +394,17 @@ final class DoctorReport {
             b.append(' ');
         }
         return b.toString();
+    }
+
+    /** A log line's fields as text (numbers as written), or null when it is not a flat JSON object. */
+    private static Map<String, String> texts(Map<String, Object> fields) {
+        if (fields == null) {
+            return null;
+        }
+        Map<String, String> out = new HashMap<String, String>();
+        for (Map.Entry<String, Object> e : fields.entrySet()) {
+            out.put(e.getKey(), e.getValue() == null ? null : String.valueOf(e.getValue()));
+        }
+        return out;
     }
 }

@@ -14,7 +14,6 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -113,25 +112,6 @@ class DoctorRuleTest {
         DoctorCase get308 = find(H, "GET", "none", 308, Target.SAME_ORIGIN);
         assertEquals(EnumSet.noneOf(DoctorRule.class),
                 DoctorRule.logged(get308, observed("200", request("GET", "", null, true)), CALLER));
-    }
-
-    @Test
-    void readsAgentLogLines() {
-        String line = "{\"ts\":\"2026-11-24T16:00:50.171Z\",\"rule\":\"same-method-307-308\",\"client\":\"HttpURLConnection\","
-                + "\"mode\":\"enforce\",\"action\":\"corrected\",\"status\":308,\"method\":\"POST\",\"jdkMethod\":\"none: 3xx"
-                + " returned\",\"expectedMethod\":\"POST\",\"from\":\"http://127.0.0.1:42887/d/audit/u2/start\",\"to\":"
-                + "\"http://127.0.0.1:42887/t\",\"caller\":null,\"thread\":\"main \\\"1\\\"\\t\\u0041\",\"detail\":\"x\","
-                + "\"scope\":\"rule\",\"repeats\":2}";
-        Map<String, String> f = AgentLogLine.parse(line);
-        assertEquals("same-method-307-308", f.get("rule"));
-        assertEquals("http://127.0.0.1:42887/d/audit/u2/start", f.get("from"));
-        assertEquals("308", f.get("status"));
-        assertNull(f.get("caller"));
-        assertEquals("main \"1\"\tA", f.get("thread"));
-        assertEquals("rule", f.get("scope"));
-        assertNull(AgentLogLine.parse("{\"rule\":\"x\""));
-        assertNull(AgentLogLine.parse("{\"rule\":{\"x\":1}}"));
-        assertNull(AgentLogLine.parse("{\"rule\":\"x\"} trailing"));
     }
 
     @Test
