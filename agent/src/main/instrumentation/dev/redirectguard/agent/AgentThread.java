@@ -142,7 +142,12 @@ final class AgentThread implements Runnable {
                     mbean = null;
                     safely(register);
                 }
-                long wait = Math.min(nextTick - now, Math.max(0, mbeanDueNanos - now));
+                // Only a registration still due shortens the wait: a past due time would make it 0,
+                // and this thread would spin for the life of the JVM.
+                long wait = nextTick - now;
+                if (mbean != null) {
+                    wait = Math.min(wait, Math.max(0, mbeanDueNanos - now));
+                }
                 state.writeLog(Math.max(1, wait));
             } catch (Throwable t) {
                 // keep going: one bad round must not end the agent's thread
