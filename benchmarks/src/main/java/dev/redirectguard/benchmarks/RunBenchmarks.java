@@ -91,8 +91,15 @@ public final class RunBenchmarks {
                         results.get(c).computeIfAbsent(benchmark, b -> new ArrayList<>()).add(us));
             }
         }
+        // The agent jar keeps its classes to its own class loader; the rule benchmarks call them
+        // directly, from the plain classes jar built beside it.
+        File classes = new File(new File(agent).getParentFile(), "redirect-guard-agent-classes.jar");
+        if (!classes.isFile()) {
+            System.err.println("no agent classes jar at " + classes + ": run mvn -B package first");
+            System.exit(2);
+        }
         Map<String, Double> rules = run(RuleBenchmarks.class.getSimpleName(),
-                new String[] {"-javaagent:" + agent + "=mode=off"});
+                new String[] {"-Xbootclasspath/a:" + classes.getAbsolutePath()});
 
         System.out.println();
         System.out.printf("%s, %d interleaved round%s; time per call: median over rounds; agent / no agent: median"
