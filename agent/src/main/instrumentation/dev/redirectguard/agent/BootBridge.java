@@ -126,6 +126,11 @@ final class BootBridge {
         if (in == null) {
             throw new IOException("missing from the agent jar: " + name);
         }
+        return readAll(in);
+    }
+
+    /** All of a stream's bytes; closes it. */
+    static byte[] readAll(InputStream in) throws IOException {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buf = new byte[8192];

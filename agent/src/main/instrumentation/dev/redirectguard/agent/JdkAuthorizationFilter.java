@@ -5,7 +5,6 @@ import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.http.HttpClient;
 
@@ -72,19 +71,7 @@ final class JdkAuthorizationFilter {
         try {
             // A .class resource of a named module is readable by anyone (only other resources are encapsulated).
             InputStream in = HttpClient.class.getResourceAsStream(UTILS);
-            if (in == null) {
-                return null;
-            }
-            try {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                byte[] buffer = new byte[8192];
-                for (int n; (n = in.read(buffer)) > 0; ) {
-                    out.write(buffer, 0, n);
-                }
-                return out.toByteArray();
-            } finally {
-                in.close();
-            }
+            return in == null ? null : BootBridge.readAll(in);
         } catch (Exception | LinkageError e) {
             return null;
         }
