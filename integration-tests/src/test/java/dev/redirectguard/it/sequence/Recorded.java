@@ -53,10 +53,7 @@ public record Recorded(int order, String endpoint, int connection, String method
     public String wireWithoutJdkCredentials(String callerAuthorization) {
         StringBuilder sb = new StringBuilder(method).append(' ').append(target);
         for (Header h : headers) {
-            // The JDK's cached credentials: server ones unless they are the caller's, proxy ones always
-            // (no caller sets Proxy-Authorization).
-            if (h.name().equalsIgnoreCase("Authorization") && !h.value().equals(callerAuthorization)
-                    || h.name().equalsIgnoreCase("Proxy-Authorization")) {
+            if (Wire.isJdkCredential(h, callerAuthorization)) {
                 continue;
             }
             sb.append(" | ").append(h);

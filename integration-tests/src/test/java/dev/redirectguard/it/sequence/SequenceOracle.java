@@ -577,12 +577,6 @@ public final class SequenceOracle {
     }
 
     /**
-     * Why the JDK alone may not follow a hop the rules follow, without breaking a rule: its
-     * redirect limit, and HttpURLConnection's refusal of any scheme change. A 308 that
-     * HttpURLConnection returns and a streamed body it refuses though none is needed are rule
-     * breaks, not reasons.
-     */
-    /**
      * An HttpClient call that ended where none did not follow a hop: cancelled, timed out, or stopped
      * by the JDK's attempt limit ("Too many retries": redirects and authentication retries count
      * together), each of which can come between the JDK building the redirect's request, where the
@@ -598,6 +592,12 @@ public final class SequenceOracle {
         return retryLimit || c.invocation().equals("cancel") || c.timeoutMillis() > 0;
     }
 
+    /**
+     * Why the JDK alone may not follow a hop the rules follow, without breaking a rule: its
+     * redirect limit, and HttpURLConnection's refusal of any scheme change. A 308 that
+     * HttpURLConnection returns and a streamed body it refuses though none is needed are rule
+     * breaks, not reasons.
+     */
     private boolean jdkOwnStop(Hop hop, Plan.Call c) {
         if (!huc) {
             return true;
@@ -658,8 +658,10 @@ public final class SequenceOracle {
 
     // ---------------------------------------------------------------- comparisons
 
-    /** {@code p} changed as none's request changed from {@code nPrev} to {@code nNext}. */
-    /** None's step from nPrev to nNext applied to p; the JDK's cached credentials left out of both. */
+    /**
+     * {@code p} changed as none's request changed from {@code nPrev} to {@code nNext}; the JDK's
+     * cached credentials left out of all three.
+     */
     private static String applyDelta(Recorded nPrev, Recorded nNext, Recorded p, Plan.Call c) {
         String method = nPrev.method().equals(nNext.method()) ? p.method() : nNext.method();
         String target = nPrev.target().equals(nNext.target()) ? p.target() : nNext.target();
@@ -676,8 +678,7 @@ public final class SequenceOracle {
     }
 
     private static String canonical(Recorded r, Plan.Call c) {
-        List<String> lines = new ArrayList<>(Wire.linesWithoutJdkCredentials(r, c));
-        Collections.sort(lines);
+        List<String> lines = Wire.linesWithoutJdkCredentials(r, c);
         return r.method() + " " + r.target() + " " + lines + " body=" + r.bodyText();
     }
 

@@ -128,9 +128,22 @@ final class Wire {
      */
     static List<String> linesWithoutJdkCredentials(Recorded r, Plan.Call c) {
         String caller = callerAuthorization(c);
-        List<String> out = new ArrayList<>(allLines(r));
-        out.removeIf(l -> l.startsWith("proxy-authorization:")
-                || l.startsWith("authorization:") && !l.equals("authorization: " + caller));
+        List<String> out = new ArrayList<>();
+        for (Recorded.Header h : r.headers()) {
+            if (!isJdkCredential(h, caller)) {
+                out.add(h.lowerName() + ": " + h.value());
+            }
+        }
+        Collections.sort(out);
         return out;
+    }
+
+    /**
+     * A credential the JDK added from its own caches: an Authorization that is not the caller's, a
+     * Proxy-Authorization always (no caller sets one).
+     */
+    static boolean isJdkCredential(Recorded.Header h, String callerAuthorization) {
+        return h.lowerName().equals("proxy-authorization")
+                || h.lowerName().equals("authorization") && !h.value().equals(callerAuthorization);
     }
 }
