@@ -40,8 +40,8 @@ public final class RedirectGuardBridge {
         HucPlan hucHop(Object connection, int status, URL target, boolean streaming, boolean buffered,
                        String[] callerHeaders);
 
-        /** java.net.http: a request was sent (MultiExchange created), on the sending thread. */
-        void hcSent(Object exchange, Object client);
+        /** java.net.http: a request was sent (MultiExchange created; the caller's request), on the sending thread. */
+        void hcSent(Object exchange, Object client, Object request);
 
         /**
          * RedirectFilter.handleResponse chose the JDK's method for a 3xx: the hop's record (kept
@@ -323,13 +323,13 @@ public final class RedirectGuardBridge {
     // ---- java.net.http (jdk.internal.net.http) ----
 
     /** MultiExchange constructed: on the sending thread. */
-    public static void hcSent(Object exchange, Object client) {
+    public static void hcSent(Object exchange, Object client, Object request) {
         Hooks h = Installed.HOOKS;
         if (h == null) {
             return;
         }
         try {
-            h.hcSent(exchange, client);
+            h.hcSent(exchange, client, request);
         } catch (Throwable t) {
             suppress("HttpClient send", t);
         }

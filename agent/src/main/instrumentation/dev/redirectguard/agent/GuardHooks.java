@@ -80,18 +80,18 @@ final class GuardHooks implements RedirectGuardBridge.Hooks {
     }
 
     @Override
-    public void hcSent(final Object exchange, final Object client) {
+    public void hcSent(final Object exchange, final Object client, final Object request) {
         if (secured()) {
             AccessController.doPrivileged(new PrivilegedAction<Void>() {
                 @Override
                 public Void run() {
-                    httpClient().sent(exchange, client);
+                    httpClient().sent(exchange, client, request);
                     return null;
                 }
             });
             return;
         }
-        httpClient().sent(exchange, client);
+        httpClient().sent(exchange, client, request);
     }
 
     @Override

@@ -83,13 +83,22 @@ final class HttpClientHops {
     }
 
     /**
-     * On the sending thread: the application frame of a request its client may redirect (a
-     * Redirect.NEVER client never asks the filter), kept with its exchange, which is all that
-     * holds it: no thread, no request, nothing once the exchange is gone.
+     * On the sending thread: the application frame of a request whose redirects can break a rule
+     * (a Redirect.NEVER client never asks the filter; a plain GET on a client that refuses https to
+     * http cannot: its hops need no frame, and the stack walk is most of what a send costs with the
+     * agent), kept with its exchange, which is all that holds it: no thread, no request, nothing
+     * once the exchange is gone.
      */
-    void sent(Object exchange, Object client) {
+    void sent(Object exchange, Object client, Object request) {
         HttpClient c = (HttpClient) client;
-        if (state.settings().mode() == Mode.OFF || c.followRedirects() == HttpClient.Redirect.NEVER) {
+        Settings settings = state.settings();
+        HttpClient.Redirect redirect = c.followRedirects();
+        if (settings.mode() == Mode.OFF || redirect == HttpClient.Redirect.NEVER) {
+            return;
+        }
+        HttpRequest r = (HttpRequest) request;
+        if (r != null && !RedirectRules.canBreakRule(r.method(), r.bodyPublisher().isPresent() && hasBody(r.bodyPublisher().get()),
+                r.headers().map().keySet(), redirect == HttpClient.Redirect.ALWAYS, settings.policy())) {
             return;
         }
         senders.put(exchange, new Sender(Callers.here(),

@@ -17,8 +17,9 @@ final class HttpClientAdvice {
         }
 
         @Advice.OnMethodExit(suppress = Throwable.class)
-        static void exit(@Advice.This Object exchange, @Advice.FieldValue("client") Object client) {
-            java.lang.RedirectGuardBridge.hcSent(exchange, client);
+        static void exit(@Advice.This Object exchange, @Advice.FieldValue("client") Object client,
+                         @Advice.FieldValue("userRequest") Object request) {
+            java.lang.RedirectGuardBridge.hcSent(exchange, client, request);
         }
     }
 

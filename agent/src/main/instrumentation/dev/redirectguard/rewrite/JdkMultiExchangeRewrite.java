@@ -16,6 +16,7 @@ final class JdkMultiExchangeRewrite implements ClassRewrite {
     public DynamicType.Builder<?> apply(DynamicType.Builder<?> builder, TypeDescription type, TypePool pool,
                                         AdviceSource advice, Shape shape, byte[] classFile) {
         ClassRewrite.requireField(shape, type, "client", "Ljdk/internal/net/http/HttpClientImpl;");
+        ClassRewrite.requireField(shape, type, "userRequest", "Ljava/net/http/HttpRequest;");
         int constructors = type.getDeclaredMethods().filter(ElementMatchers.<MethodDescription>isConstructor()).size();
         if (constructors < 1) {
             shape.problem("MultiExchange: no constructor");

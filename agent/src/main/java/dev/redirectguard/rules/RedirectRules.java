@@ -18,6 +18,26 @@ public final class RedirectRules {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     }
 
+    /**
+     * Whether a redirect of a request sent this way can break a rule, by any client that keeps a
+     * GET a GET and sends the caller's headers on: false only for a GET without a body whose caller
+     * set no header that a rule moves (a body header, a header on the cross-origin strip list), on
+     * a client that does not follow https to http. Every hop of such a request is then a GET of the
+     * same headers, which is what the rules ask, whatever the status and the target.
+     */
+    public static boolean canBreakRule(String method, boolean body, Iterable<String> callerHeaders,
+                                       boolean followsDowngrade, RedirectPolicy policy) {
+        if (!"GET".equals(method) || body || followsDowngrade) {
+            return true;
+        }
+        for (String name : callerHeaders) {
+            if (Headers.isBodyHeader(name) || policy.strips(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The next request the rules ask for. */
     public static NextRequest expected(Hop hop, RedirectPolicy policy) {
         if (hop.downgrade()) {

@@ -32,6 +32,47 @@ class RedirectRulesTest {
         return new Hop(status, method, body, A, to, CALLER);
     }
 
+    /**
+     * A request canBreakRule clears: every hop it can make, to any origin over either scheme but
+     * https -> http, by a client that keeps the GET and the caller's headers, breaks no rule, under
+     * either policy.
+     */
+    @Test
+    void aRequestThatCannotBreakARuleHasNoHopThatDoes() {
+        List<String> headers = List.of("X-Custom", "Accept", "If-None-Match");
+        for (RedirectPolicy policy : List.of(GET, PRESERVE)) {
+            assertFalse(RedirectRules.canBreakRule("GET", false, headers, false, policy));
+            for (int status : new int[] {301, 302, 303, 307, 308}) {
+                for (Target from : List.of(A, Target.of("https", "127.0.0.1", 8443, "/start"))) {
+                    for (Target to : List.of(A2, B, Target.of("https", "127.0.0.1", 9443, "/next"),
+                            Target.of("http", "127.0.0.1", 8443, "/next"))) {
+                        Hop hop = new Hop(status, "GET", BodyKind.NONE, from, to, headers);
+                        if (hop.downgrade()) {
+                            continue; // the client does not follow it
+                        }
+                        NextRequest jdk = NextRequest.follow("GET", false, false, headers);
+                        assertEquals(List.of(), RedirectRules.violations(hop, jdk, policy), status + " " + from + " -> " + to);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyOtherRequestCanBreakARule() {
+        List<String> plain = List.of("X-Custom");
+        assertTrue(RedirectRules.canBreakRule("HEAD", false, plain, false, GET), "HEAD -> 303 -> GET");
+        assertTrue(RedirectRules.canBreakRule("POST", false, plain, false, GET));
+        assertTrue(RedirectRules.canBreakRule("GET", true, plain, false, GET), "a GET with a body");
+        assertTrue(RedirectRules.canBreakRule("GET", false, plain, true, GET), "a client that follows https -> http");
+        assertTrue(RedirectRules.canBreakRule("GET", false, List.of("authorization"), false, GET));
+        assertTrue(RedirectRules.canBreakRule("GET", false, List.of("Cookie"), false, GET));
+        assertTrue(RedirectRules.canBreakRule("GET", false, List.of("Content-Type"), false, GET), "a body header");
+        assertTrue(RedirectRules.canBreakRule("GET", false, List.of("X-Secret"), false, policy(RedirectPolicy.LegacyPostRedirect.GET, "X-Secret")),
+                "a header the settings add to the strip list");
+        assertFalse(RedirectRules.canBreakRule("GET", false, List.of("X-Secret"), false, GET));
+    }
+
     /** Every status x method x body kind x origin: the expected next request, written out from RFC 9110. */
     static Stream<Arguments> table() {
         List<Arguments> rows = new ArrayList<>();

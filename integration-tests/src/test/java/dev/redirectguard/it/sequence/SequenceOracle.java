@@ -455,6 +455,10 @@ public final class SequenceOracle {
             if (!plan.api().equals(line.get("client")) || !mode.equals(line.get("mode")) || !actions.contains(line.get("action"))) {
                 mm.add(new Mismatch(call == null ? "-" : call, "log: line fields", "client/mode/action of " + line));
             }
+            // Every call is made by the child's own code: each line names it (issue 9.4), sendAsync included.
+            if (!String.valueOf(line.get("caller")).startsWith("dev.redirectguard.it.child.")) {
+                mm.add(new Mismatch(call == null ? "-" : call, "log: caller", "caller " + line.get("caller") + " of " + where));
+            }
             byHop.computeIfAbsent(from + " -> " + to, k -> new ArrayList<>()).add(line);
             if (!expected.containsKey(from + " -> " + to)) {
                 mm.add(new Mismatch(call == null ? "-" : call, "log: line for no redirect hop (" + line.get("rule") + " "
