@@ -35,7 +35,7 @@ import java.util.stream.Collectors;
  * the median over rounds of that round's ratio to no agent, with min-max.
  *
  *     java -jar benchmarks/target/benchmarks.jar concurrency [--quick] [--java /path/to/bin/java]
- *          [--agent agent/target/redirect-guard-agent.jar] [--rounds 3] [--slice 0.5] [--warmup-slices 2]
+ *          [--agent agent/target/redirect-guard-agent.jar] [--rounds 3] [--slice 0.5] [--warmup-slices 4]
  *          [--slices 5] [--threads 1,8,64] [--only hc-post303,huc-post308] [--log /dev/null]
  *          [--server-threads 1] [--seed N]
  *
@@ -146,7 +146,7 @@ public final class ConcurrencyBenchmarks {
         String agent = "agent/target/redirect-guard-agent.jar";
         int rounds = 3;
         double slice = 0.5;
-        int warmupSlices = 2;
+        int warmupSlices = 4;
         int slices = 5;
         List<Integer> threads = List.of(1, 8, 64);
         List<String> only = List.of();
