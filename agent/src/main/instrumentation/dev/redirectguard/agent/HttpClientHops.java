@@ -97,8 +97,8 @@ final class HttpClientHops {
             return;
         }
         HttpRequest r = (HttpRequest) request;
-        if (r != null && !RedirectRules.canBreakRule(r.method(), r.bodyPublisher().isPresent() && hasBody(r.bodyPublisher().get()),
-                r.headers().map().keySet(), redirect == HttpClient.Redirect.ALWAYS, settings.policy())) {
+        if (r != null && !RedirectRules.canBreakRule(r.method(), hasBody(r), r.headers().map().keySet(),
+                redirect == HttpClient.Redirect.ALWAYS, settings.policy())) {
             return;
         }
         senders.put(exchange, new Sender(Callers.here(),
@@ -200,9 +200,13 @@ final class HttpClientHops {
     }
 
     private static Hop hop(HopRecord h, Iterable<String> callerHeaders) {
-        boolean body = h.previous.bodyPublisher().isPresent() && hasBody(h.previous.bodyPublisher().get());
-        return new Hop(h.status, h.method, body ? BodyKind.BUFFERED : BodyKind.NONE, Target.of(h.previous.uri()),
-                Target.of(h.target), callerHeaders == null ? Collections.<String>emptyList() : callerHeaders);
+        return new Hop(h.status, h.method, hasBody(h.previous) ? BodyKind.BUFFERED : BodyKind.NONE,
+                Target.of(h.previous.uri()), Target.of(h.target),
+                callerHeaders == null ? Collections.<String>emptyList() : callerHeaders);
+    }
+
+    private static boolean hasBody(HttpRequest request) {
+        return request.bodyPublisher().isPresent() && hasBody(request.bodyPublisher().get());
     }
 
     private static boolean hasBody(Object publisher) {
