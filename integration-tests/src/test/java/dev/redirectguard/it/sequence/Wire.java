@@ -27,9 +27,13 @@ final class Wire {
 
     /** "name: value" lines with lower-case names, sorted: a header multimap compared without order. */
     static List<String> lines(Recorded r, java.util.function.Predicate<String> nameFilter) {
+        return headerLines(r, h -> nameFilter.test(h.lowerName()));
+    }
+
+    private static List<String> headerLines(Recorded r, java.util.function.Predicate<Recorded.Header> keep) {
         List<String> out = new ArrayList<>();
         for (Recorded.Header h : r.headers()) {
-            if (nameFilter.test(h.lowerName())) {
+            if (keep.test(h)) {
                 out.add(h.lowerName() + ": " + h.value());
             }
         }
@@ -128,14 +132,7 @@ final class Wire {
      */
     static List<String> linesWithoutJdkCredentials(Recorded r, Plan.Call c) {
         String caller = callerAuthorization(c);
-        List<String> out = new ArrayList<>();
-        for (Recorded.Header h : r.headers()) {
-            if (!isJdkCredential(h, caller)) {
-                out.add(h.lowerName() + ": " + h.value());
-            }
-        }
-        Collections.sort(out);
-        return out;
+        return headerLines(r, h -> !isJdkCredential(h, caller));
     }
 
     /**
