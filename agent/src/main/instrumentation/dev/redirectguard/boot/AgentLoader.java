@@ -1,5 +1,6 @@
 package dev.redirectguard.boot;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -15,8 +16,9 @@ import java.util.zip.ZipFile;
 
 /**
  * The agent's own class loader. The agent jar keeps at its root only this bootstrap (and the
- * doctor's child programs); every other class, Byte Buddy's included, is stored under
- * {@code inst/} as {@code .classdata}, which the application class loader cannot load or name.
+ * doctor's child programs); every other class of the agent is stored under {@code inst/} as
+ * {@code .classdata}, and Byte Buddy and ASM inside {@code inst/engine.zip} ({@link EngineArchive}),
+ * neither of which the application class loader can load or name.
  * So no application code can reach the agent's state, hooks or settings by reflection: it has
  * no class to start from. Classes get the agent jar's code source, so a SecurityManager policy
  * grants them exactly what it grants the jar.
@@ -36,6 +38,9 @@ final class AgentLoader extends ClassLoader implements Consumer<Object> {
     private final ZipFile jar;
     private final ProtectionDomain domain;
     private volatile Object entry;
+    private final Object engineLock = new Object();
+    private EngineArchive engine;
+    private boolean engineOpened;
 
     AgentLoader(File jarFile, ClassLoader parent) throws IOException {
         super(parent);
@@ -72,7 +77,8 @@ final class AgentLoader extends ClassLoader implements Consumer<Object> {
     protected Class<?> findClass(String name) throws ClassNotFoundException {
         byte[] bytes;
         try {
-            bytes = read(PREFIX + name.replace('.', '/') + SUFFIX);
+            bytes = name.startsWith(EngineArchive.PACKAGE_PREFIX) ? readEngine(name.replace('.', '/') + ".class")
+                    : read(PREFIX + name.replace('.', '/') + SUFFIX);
         } catch (IOException e) {
             throw new ClassNotFoundException(name, e);
         }
@@ -108,6 +114,10 @@ final class AgentLoader extends ClassLoader implements Consumer<Object> {
             return null;
         }
         try {
+            if (name.replace('/', '.').startsWith(EngineArchive.PACKAGE_PREFIX)) {
+                byte[] bytes = readEngine(name);
+                return bytes == null ? null : new ByteArrayInputStream(bytes);
+            }
             ZipEntry e = jar.getEntry(entryName);
             return e == null ? null : jar.getInputStream(e);
         } catch (IOException e) {
@@ -118,6 +128,19 @@ final class AgentLoader extends ClassLoader implements Consumer<Object> {
     private static String entryName(String resource) {
         return resource.endsWith(".class")
                 ? PREFIX + resource.substring(0, resource.length() - ".class".length()) + SUFFIX : null;
+    }
+
+    /** A class of Byte Buddy or ASM; the engine archive is opened at the first one asked for. */
+    private byte[] readEngine(String resource) throws IOException {
+        EngineArchive archive;
+        synchronized (engineLock) {
+            if (!engineOpened) {
+                engine = EngineArchive.open(jar);
+                engineOpened = true;
+            }
+            archive = engine;
+        }
+        return archive == null ? null : archive.read(resource);
     }
 
     private byte[] read(String entryName) throws IOException {
