@@ -493,7 +493,9 @@ public final class ConcurrencyBenchmarks {
             List<String> command = new ArrayList<>();
             command.add(o.java);
             if (config.agentArgs != null) {
-                command.add("-javaagent:" + agent + "=" + config.agentArgs + ",log=" + o.log);
+                // jmx=0: the MBean's one-time registration (the platform MBean server, about 150 ms of
+                // CPU) during start-up, not 5 s in, where it would land in a measured slice.
+                command.add("-javaagent:" + agent + "=" + config.agentArgs + ",log=" + o.log + ",jmx=0");
             }
             // HttpURLConnection keeps 5 idle connections per destination by default; with more threads
             // than that it would open a connection per call and measure TCP set-up, not the client.

@@ -1,8 +1,11 @@
 package dev.redirectguard.benchmarks;
 
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
+import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
-import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
@@ -17,14 +20,16 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Runs the request benchmarks without the agent, with mode=audit and with mode=enforce (log to
+ * Runs each request benchmark without the agent, with mode=audit and with mode=enforce (log to
  * /dev/null, so the cost of writing is the encoder's, not the disk's), in interleaved rounds: each
- * round runs the three configurations once, in a shuffled order, each in a JMH fork of its own, so
- * that drift of the machine hits all three alike. Then the rule benchmarks once. Prints, per request
- * benchmark, the median time over rounds and the median [min-max] of each round's ratio to no
- * agent, judged against the budgets of issue 9.4.
+ * round takes the benchmarks in a shuffled order and runs each in three JMH forks of its own, one
+ * per configuration, in a shuffled order, so that drift of the machine hits all three alike and no
+ * benchmark runs in a JVM that another benchmark has warmed or polluted. Then the rule benchmarks
+ * once. Two figures per call: wall time, and the CPU time of the whole JVM ({@link ProcessCpuProfiler}).
+ * Prints, per benchmark, the median over rounds and the median [min-max] of each round's ratio to
+ * no agent, and judges the budgets of issue 9.4 on both.
  *
- *     java -jar benchmarks/target/benchmarks.jar [--quick] [--rounds 3] [path/to/redirect-guard-agent.jar]
+ *     java -jar benchmarks/target/benchmarks.jar [--quick] [--rounds 5] [path/to/redirect-guard-agent.jar]
  *     java -jar benchmarks/target/benchmarks.jar concurrency ...   (see ConcurrencyBenchmarks)
  *
  * --quick runs one round of one short iteration each: a check that the benchmarks work, not a
@@ -35,6 +40,10 @@ public final class RunBenchmarks {
     }
 
     private static final String[] CONFIGS = {"no agent", "audit", "enforce"};
+    private static final String[] REQUEST_BENCHMARKS = {"httpClientGet", "httpClientPost307", "httpClientPost303",
+            "urlConnectionGet", "urlConnectionPost307"};
+    /** What each fork reports per call: its wall time (JMH's score) and the CPU time of its whole JVM. */
+    private static final String[] FIGURES = {"time", ProcessCpuProfiler.NAME};
 
     /** Issue 9.4: benchmark, configuration, the most it may take as a multiple of no agent. */
     private static final Object[][] BUDGETS = {
@@ -52,7 +61,7 @@ public final class RunBenchmarks {
             return;
         }
         String jar = "agent/target/redirect-guard-agent.jar";
-        int rounds = 3;
+        int rounds = 5;
         boolean roundsGiven = false;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--quick")) {
@@ -74,21 +83,34 @@ public final class RunBenchmarks {
         }
         Map<String, String[]> jvmArgs = new LinkedHashMap<>();
         jvmArgs.put("no agent", new String[0]);
-        jvmArgs.put("audit", new String[] {"-javaagent:" + agent + "=mode=audit,log=/dev/null"});
-        jvmArgs.put("enforce", new String[] {"-javaagent:" + agent + "=mode=enforce,log=/dev/null"});
-        // results.get(config).get(benchmark): the time per operation of each round, in microseconds
-        Map<String, Map<String, List<Double>>> results = new LinkedHashMap<>();
-        for (String c : CONFIGS) {
-            results.put(c, new LinkedHashMap<>());
+        // jmx=0: the MBean's one-time registration (it starts the platform MBean server: about 150 ms
+        // of CPU and its JIT work) at start-up, in the warm-up; by default it comes 5 s after start,
+        // in the middle of the measured iterations.
+        jvmArgs.put("audit", new String[] {"-javaagent:" + agent + "=mode=audit,log=/dev/null,jmx=0"});
+        jvmArgs.put("enforce", new String[] {"-javaagent:" + agent + "=mode=enforce,log=/dev/null,jmx=0"});
+        // results.get(figure).get(config).get(benchmark): each round's figure per operation, in microseconds
+        Map<String, Map<String, Map<String, List<Double>>>> results = new LinkedHashMap<>();
+        for (String figure : FIGURES) {
+            results.put(figure, new LinkedHashMap<>());
+            for (String c : CONFIGS) {
+                results.get(figure).put(c, new LinkedHashMap<>());
+            }
         }
         Random random = new Random();
         for (int round = 1; round <= rounds; round++) {
-            List<String> order = new ArrayList<>(Arrays.asList(CONFIGS));
-            Collections.shuffle(order, random);
-            for (String c : order) {
-                System.out.println("== round " + round + " of " + rounds + ": " + c);
-                run(RequestBenchmarks.class.getSimpleName(), jvmArgs.get(c)).forEach((benchmark, us) ->
-                        results.get(c).computeIfAbsent(benchmark, b -> new ArrayList<>()).add(us));
+            List<String> benchmarks = new ArrayList<>(Arrays.asList(REQUEST_BENCHMARKS));
+            Collections.shuffle(benchmarks, random);
+            for (String benchmark : benchmarks) {
+                List<String> order = new ArrayList<>(Arrays.asList(CONFIGS));
+                Collections.shuffle(order, random);
+                for (String c : order) {
+                    System.out.println("== round " + round + " of " + rounds + ": " + benchmark + ", " + c);
+                    double[] figures = run(RequestBenchmarks.class.getSimpleName() + "\\." + benchmark + "$",
+                            jvmArgs.get(c), true).get(benchmark);
+                    for (int f = 0; f < FIGURES.length; f++) {
+                        results.get(FIGURES[f]).get(c).computeIfAbsent(benchmark, k -> new ArrayList<>()).add(figures[f]);
+                    }
+                }
             }
         }
         // The agent jar keeps its classes to its own class loader; the rule benchmarks call them
@@ -98,24 +120,28 @@ public final class RunBenchmarks {
             System.err.println("no agent classes jar at " + classes + ": run mvn -B package first");
             System.exit(2);
         }
-        Map<String, Double> rules = run(RuleBenchmarks.class.getSimpleName(),
-                new String[] {"-Xbootclasspath/a:" + classes.getAbsolutePath()});
+        Map<String, double[]> rules = run(RuleBenchmarks.class.getSimpleName() + "\\.",
+                new String[] {"-Xbootclasspath/a:" + classes.getAbsolutePath()}, false);
 
         System.out.println();
-        System.out.printf("%s, %d interleaved round%s; time per call: median over rounds; agent / no agent: median"
-                + " [min-max] of each round's ratio%n", "JDK " + System.getProperty("java.version"), rounds,
-                rounds == 1 ? "" : "s");
-        System.out.printf("%-22s %10s %10s %10s %20s %20s%n", "request (us/op)", "no agent", "audit", "enforce",
-                "audit / no agent", "enforce / no agent");
-        Map<String, List<Double>> base = results.get("no agent");
-        for (String benchmark : base.keySet()) {
-            System.out.printf("%-22s %10.1f %10.1f %10.1f %20s %20s%n", benchmark, median(base.get(benchmark)),
-                    median(results.get("audit").get(benchmark)), median(results.get("enforce").get(benchmark)),
-                    spread(ratios(results, "audit", benchmark)), spread(ratios(results, "enforce", benchmark)));
+        System.out.printf("%s, %d interleaved round%s, a JMH fork per benchmark and configuration; per call: median"
+                + " of a fork's iterations, median over rounds; agent / no agent: median [min-max] of each round's ratio%n",
+                "JDK " + System.getProperty("java.version"), rounds, rounds == 1 ? "" : "s");
+        for (String figure : FIGURES) {
+            System.out.println();
+            System.out.printf("%-22s %10s %10s %10s %20s %20s%n", figure + " (us/op)", "no agent", "audit", "enforce",
+                    "audit / no agent", "enforce / no agent");
+            Map<String, Map<String, List<Double>>> r = results.get(figure);
+            for (String benchmark : REQUEST_BENCHMARKS) {
+                System.out.printf("%-22s %10.1f %10.1f %10.1f %20s %20s%n", benchmark,
+                        median(r.get("no agent").get(benchmark)), median(r.get("audit").get(benchmark)),
+                        median(r.get("enforce").get(benchmark)), spread(ratios(r, "audit", benchmark)),
+                        spread(ratios(r, "enforce", benchmark)));
+            }
         }
         System.out.println();
-        for (Map.Entry<String, Double> r : rules.entrySet()) {
-            System.out.printf("%-22s %10.0f ns/op%n", r.getKey(), r.getValue() * 1000);
+        for (Map.Entry<String, double[]> r : rules.entrySet()) {
+            System.out.printf("%-22s %10.0f ns/op%n", r.getKey(), r.getValue()[0] * 1000);
         }
         System.out.println();
         System.out.println(quick ? "budgets (issue 9.4; not judged in --quick):" : "budgets (issue 9.4):");
@@ -124,14 +150,13 @@ public final class RunBenchmarks {
             String benchmark = (String) b[0];
             String config = (String) b[1];
             double budget = (Double) b[2];
-            if (!base.containsKey(benchmark)) {
-                continue;
+            for (String figure : FIGURES) {
+                double ratio = median(ratios(results.get(figure), config, benchmark));
+                boolean pass = ratio <= budget;
+                missed |= !pass;
+                System.out.printf("%s  %-8s %-22s %-9s %.2fx %s %.2fx%n", pass ? "PASS" : "FAIL", config, benchmark,
+                        figure, ratio, pass ? "<=" : ">", budget);
             }
-            double ratio = median(ratios(results, config, benchmark));
-            boolean pass = ratio <= budget;
-            missed |= !pass;
-            System.out.printf("%s  %-8s %-22s %.2fx %s %.2fx%n", pass ? "PASS" : "FAIL", config, benchmark, ratio,
-                    pass ? "<=" : ">", budget);
         }
         System.exit(missed && !quick ? 1 : 0);
     }
@@ -156,24 +181,42 @@ public final class RunBenchmarks {
         return ConcurrencyBenchmarks.median(v);
     }
 
-    /** Average time per operation in microseconds, per benchmark method. */
-    private static Map<String, Double> run(String include, String[] jvmArgs) throws Exception {
-        Options options = new OptionsBuilder()
-                .include(RunBenchmarks.class.getPackageName() + "." + include + "\\.")
+    /**
+     * Per benchmark method: {time, process CPU time} per operation in microseconds (CPU NaN if not
+     * asked), each the median of the fork's measured iterations: on a shared machine a second of
+     * another tenant's work now and then doubles one iteration, which would move a mean by 20 %.
+     */
+    private static Map<String, double[]> run(String include, String[] jvmArgs, boolean cpu) throws Exception {
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include(RunBenchmarks.class.getPackageName() + "." + include)
                 .mode(org.openjdk.jmh.annotations.Mode.AverageTime)
                 .timeUnit(java.util.concurrent.TimeUnit.MICROSECONDS)
-                .warmupIterations(quick ? 1 : 3).warmupTime(quick ? TimeValue.milliseconds(500) : TimeValue.seconds(1))
-                .measurementIterations(quick ? 1 : 5)
+                .warmupIterations(quick ? 1 : 5).warmupTime(quick ? TimeValue.milliseconds(500) : TimeValue.seconds(1))
+                .measurementIterations(quick ? 1 : 6)
                 .measurementTime(quick ? TimeValue.milliseconds(500) : TimeValue.seconds(1))
                 .forks(1)
-                .jvmArgsAppend(jvmArgs)
-                .build();
-        Collection<RunResult> runs = new Runner(options).run();
-        Map<String, Double> averages = new LinkedHashMap<>();
-        for (RunResult r : runs) {
-            String name = r.getParams().getBenchmark();
-            averages.put(name.substring(name.lastIndexOf('.') + 1), r.getPrimaryResult().getScore());
+                .jvmArgsAppend(jvmArgs);
+        if (cpu) {
+            options.addProfiler(ProcessCpuProfiler.class);
         }
-        return averages;
+        Collection<RunResult> runs = new Runner(options.build()).run();
+        Map<String, double[]> figures = new LinkedHashMap<>();
+        for (RunResult r : runs) {
+            List<Double> times = new ArrayList<>();
+            List<Double> cpus = new ArrayList<>();
+            for (BenchmarkResult b : r.getBenchmarkResults()) {
+                for (IterationResult i : b.getIterationResults()) {
+                    times.add(i.getPrimaryResult().getScore());
+                    Result<?> c = i.getSecondaryResults().get(ProcessCpuProfiler.NAME);
+                    if (c != null) {
+                        cpus.add(c.getScore());
+                    }
+                }
+            }
+            String name = r.getParams().getBenchmark();
+            figures.put(name.substring(name.lastIndexOf('.') + 1),
+                    new double[] {median(times), cpus.isEmpty() ? Double.NaN : median(cpus)});
+        }
+        return figures;
     }
 }
