@@ -92,12 +92,20 @@ final class EngineArchive {
         if (e == null) {
             return null;
         }
-        byte[] local = readAt(jar, entry, e[0], LOCAL_SIZE);
-        if (int32(local, 0) != LOCAL_SIGNATURE) {
-            throw new IOException(ENTRY + ": bad local header for " + name);
+        byte[] stored;
+        InputStream in = streamAt(jar, entry, e[0]);
+        try {
+            byte[] local = readExactly(in, LOCAL_SIZE, e[0]);
+            if (int32(local, 0) != LOCAL_SIGNATURE) {
+                throw new IOException(ENTRY + ": bad local header for " + name);
+            }
+            int nameAndExtra = int16(local, 26) + int16(local, 28);
+            long data = e[0] + LOCAL_SIZE + nameAndExtra;
+            skip(in, nameAndExtra, data);
+            stored = readExactly(in, (int) e[2], data);
+        } finally {
+            in.close();
         }
-        long data = e[0] + LOCAL_SIZE + int16(local, 26) + int16(local, 28);
-        byte[] stored = readAt(jar, entry, data, (int) e[2]);
         if (e[1] == ZipEntry.STORED) {
             return stored;
         }
@@ -124,29 +132,48 @@ final class EngineArchive {
         }
     }
 
-    /** {@code length} bytes at {@code offset} of the stored entry's data: its stream skips without reading. */
+    /** {@code length} bytes at {@code offset} of the stored entry's data. */
     private static byte[] readAt(ZipFile jar, ZipEntry entry, long offset, int length) throws IOException {
-        InputStream in = jar.getInputStream(entry);
+        InputStream in = streamAt(jar, entry, offset);
         try {
-            for (long left = offset; left > 0; ) {
-                long skipped = in.skip(left);
-                if (skipped <= 0) {
-                    throw new EOFException(ENTRY + ": offset " + offset + " beyond the entry");
-                }
-                left -= skipped;
-            }
-            byte[] out = new byte[length];
-            for (int n = 0; n < length; ) {
-                int got = in.read(out, n, length - n);
-                if (got < 0) {
-                    throw new EOFException(ENTRY + ": " + length + " bytes at " + offset + " beyond the entry");
-                }
-                n += got;
-            }
-            return out;
+            return readExactly(in, length, offset);
         } finally {
             in.close();
         }
+    }
+
+    /** The stored entry's data from {@code offset} on: its stream skips without reading. */
+    private static InputStream streamAt(ZipFile jar, ZipEntry entry, long offset) throws IOException {
+        InputStream in = jar.getInputStream(entry);
+        try {
+            skip(in, offset, offset);
+            return in;
+        } catch (IOException e) {
+            in.close();
+            throw e;
+        }
+    }
+
+    private static void skip(InputStream in, long count, long to) throws IOException {
+        for (long left = count; left > 0; ) {
+            long skipped = in.skip(left);
+            if (skipped <= 0) {
+                throw new EOFException(ENTRY + ": offset " + to + " beyond the entry");
+            }
+            left -= skipped;
+        }
+    }
+
+    private static byte[] readExactly(InputStream in, int length, long offset) throws IOException {
+        byte[] out = new byte[length];
+        for (int n = 0; n < length; ) {
+            int got = in.read(out, n, length - n);
+            if (got < 0) {
+                throw new EOFException(ENTRY + ": " + length + " bytes at " + offset + " beyond the entry");
+            }
+            n += got;
+        }
+        return out;
     }
 
     private static int int16(byte[] b, int at) {
