@@ -117,6 +117,11 @@ final class HttpClientHops {
     /** canRedirect said yes: true when this hop enforces no-https-downgrade (then reported refused here). */
     boolean refuse(Object record) {
         HopRecord h = (HopRecord) record;
+        // Only https -> http is refused here: every other hop goes on to next() without building anything.
+        if (!"http".equalsIgnoreCase(h.target.getScheme())
+                || !"https".equalsIgnoreCase(h.previous.uri().getScheme())) {
+            return false;
+        }
         Hop hop = hop(h, null);
         if (!hop.downgrade()) {
             return false;
@@ -143,9 +148,14 @@ final class HttpClientHops {
         }
         h.reported = true;
         Map<String, List<String>> previousHeaders = h.previous.headers().map();
-        Hop hop = hop(h, onTheWire(h, previousHeaders.keySet()));
         Map<String, List<String>> jdkMap = jdkHeaders == null ? Collections.<String, List<String>>emptyMap()
                 : ((HttpHeaders) jdkHeaders).map();
+        if (RedirectRules.repeatedAsIs(h.status, Target.sameOrigin(h.previous.uri(), h.target),
+                h.method.equals(jdkMethod), hasBody(h.previous) == hasBody(jdkPublisher),
+                previousHeaders.keySet().equals(jdkMap.keySet()))) {
+            return null;
+        }
+        Hop hop = hop(h, onTheWire(h, previousHeaders.keySet()));
         NextRequest jdk = NextRequest.follow(jdkMethod, hasBody(jdkPublisher), hasBodyHeader(jdkMap),
                 onTheWire(h, jdkMap.keySet()));
         List<Judgement> judgements = judge(h, hop, jdk);

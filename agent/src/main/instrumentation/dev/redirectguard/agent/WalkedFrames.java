@@ -1,12 +1,20 @@
 package dev.redirectguard.agent;
 
+import java.util.EnumSet;
 import java.util.Iterator;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
 /** JDK 9+: the first application frame by StackWalker, reading only as many frames as it needs. */
 final class WalkedFrames implements Function<Stream<StackWalker.StackFrame>, String> {
-    private static final StackWalker WALKER = StackWalker.getInstance();
+    /**
+     * Reflection frames shown: the walker's own filter for them tests every frame's class against
+     * the reflection types, and they are skipped by name here anyway. The first batch is sized for
+     * the frames of a send (the agent's, the bridge's and the JDK client's: ten or eleven) so that the
+     * walk does not fetch a second one.
+     */
+    private static final StackWalker WALKER =
+            StackWalker.getInstance(EnumSet.of(StackWalker.Option.SHOW_REFLECT_FRAMES), 12);
     private static final WalkedFrames FIRST = new WalkedFrames();
 
     private WalkedFrames() {

@@ -55,6 +55,21 @@ public final class Target {
         return scheme.equals(other.scheme) && host.equals(other.host) && port == other.port;
     }
 
+    /** {@code of(a).sameOrigin(of(b))} without building either (lower-casing allocates nothing when already lower case). */
+    public static boolean sameOrigin(java.net.URI a, java.net.URI b) {
+        String scheme = lower(a.getScheme());
+        return scheme.equals(lower(b.getScheme())) && lower(a.getHost()).equals(lower(b.getHost()))
+                && effectivePort(scheme, a.getPort()) == effectivePort(scheme, b.getPort());
+    }
+
+    private static String lower(String s) {
+        return s == null ? "" : s.toLowerCase(Locale.ROOT);
+    }
+
+    private static int effectivePort(String scheme, int port) {
+        return port >= 0 ? port : defaultPort(scheme);
+    }
+
     /** Absolute URL without userinfo, query or fragment; the default port is left out. */
     @Override
     public String toString() {

@@ -33,6 +33,53 @@ class RedirectRulesTest {
     }
 
     /**
+     * Every hop that repeatedAsIs calls the request once more breaks no rule: each method, with and
+     * without a body, over every subset of a header list with credentials and body headers, to the
+     * same origin over either scheme, under either policy.
+     */
+    @Test
+    void aHopRepeatedAsIsBreaksNoRule() {
+        List<String> names = List.of("Authorization", "Cookie", "Content-Type", "Content-Encoding", "X-Custom");
+        int checked = 0;
+        for (RedirectPolicy policy : List.of(GET, PRESERVE)) {
+            for (int status : new int[] {307, 308}) {
+                for (String method : List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH")) {
+                    for (boolean body : new boolean[] {false, true}) {
+                        for (int mask = 0; mask < 1 << names.size(); mask++) {
+                            List<String> headers = new ArrayList<>();
+                            boolean bodyHeaders = false;
+                            for (int i = 0; i < names.size(); i++) {
+                                if ((mask & 1 << i) != 0) {
+                                    headers.add(names.get(i));
+                                    bodyHeaders |= Headers.isBodyHeader(names.get(i));
+                                }
+                            }
+                            for (Target[] ends : new Target[][] {{A, A2},
+                                    {Target.of("https", "Example.org", -1, "/a"), Target.of("HTTPS", "example.org", 443, "/b")}}) {
+                                assertTrue(RedirectRules.repeatedAsIs(status, ends[0].sameOrigin(ends[1]), true, true, true));
+                                Hop hop = new Hop(status, method, body ? BodyKind.BUFFERED : BodyKind.NONE, ends[0], ends[1],
+                                        headers);
+                                NextRequest next = NextRequest.follow(method, body, bodyHeaders, headers);
+                                assertEquals(List.of(), RedirectRules.violations(hop, next, policy),
+                                        status + " " + method + " body=" + body + " " + headers);
+                                checked++;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(2 * 2 * 6 * 2 * 32 * 2, checked);
+        // Anything else is for the rules to judge.
+        assertFalse(RedirectRules.repeatedAsIs(303, true, true, true, true));
+        assertFalse(RedirectRules.repeatedAsIs(302, true, true, true, true));
+        assertFalse(RedirectRules.repeatedAsIs(307, false, true, true, true));
+        assertFalse(RedirectRules.repeatedAsIs(308, true, false, true, true));
+        assertFalse(RedirectRules.repeatedAsIs(307, true, true, false, true));
+        assertFalse(RedirectRules.repeatedAsIs(308, true, true, true, false));
+    }
+
+    /**
      * A request canBreakRule clears: every hop it can make, to any origin over either scheme but
      * https -> http, by a client that keeps the GET and the caller's headers, breaks no rule, under
      * either policy.

@@ -26,6 +26,25 @@ class TargetTest {
     }
 
     @Test
+    void sameOriginOfTwoUrisIsThatOfTheirTargets() {
+        String[] uris = {"http://a/x", "HTTP://A:80/y", "http://a:8080/", "https://a/", "https://A:443/q?x=1",
+            "http://[::1]:9000/", "http://[::1]:9001/", "http://user@a/", "mailto:x@a", "http:/path-only",
+            "http://b/", "https://b:80/"};
+        int pairs = 0;
+        for (String a : uris) {
+            for (String b : uris) {
+                URI ua = URI.create(a);
+                URI ub = URI.create(b);
+                assertEquals(Target.of(ua).sameOrigin(Target.of(ub)), Target.sameOrigin(ua, ub), a + " " + b);
+                pairs++;
+            }
+        }
+        assertEquals(uris.length * uris.length, pairs);
+        assertTrue(Target.sameOrigin(URI.create("HTTP://A:80/y"), URI.create("http://a/x")));
+        assertFalse(Target.sameOrigin(URI.create("http://a/"), URI.create("https://a:80/")));
+    }
+
+    @Test
     void ipv6HostsKeepTheirBrackets() {
         assertEquals("http://[::1]:9000/", Target.of(URI.create("http://[::1]:9000")).toString());
     }
