@@ -2,8 +2,6 @@ package java.lang;
 
 import java.net.URI;
 import java.net.URL;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -297,27 +295,27 @@ public final class RedirectGuardBridge {
         }
     }
 
-    /** sun.net.www.MessageHeader as name/value pairs. */
+    /**
+     * sun.net.www.MessageHeader as name/value pairs, in its order, entries without a name or a value
+     * left out. Read entry by entry: getHeaders() builds a map of lists for every call. getKey and
+     * getValue answer null past the end; an entry with neither (which HttpURLConnection never
+     * stores) ends the walk too.
+     */
     private static String[] headerPairs(Object messageHeader) {
-        Map<String, List<String>> map = ((sun.net.www.MessageHeader) messageHeader).getHeaders();
-        int n = 0;
-        for (Map.Entry<String, List<String>> e : map.entrySet()) {
-            if (e.getKey() != null && e.getValue() != null) {
-                n += e.getValue().size();
+        sun.net.www.MessageHeader headers = (sun.net.www.MessageHeader) messageHeader;
+        java.util.ArrayList<String> pairs = new java.util.ArrayList<String>();
+        for (int i = 0; ; i++) {
+            String key = headers.getKey(i);
+            String value = headers.getValue(i);
+            if (key == null && value == null) {
+                break;
+            }
+            if (key != null && value != null) {
+                pairs.add(key);
+                pairs.add(value);
             }
         }
-        String[] pairs = new String[2 * n];
-        int i = 0;
-        for (Map.Entry<String, List<String>> e : map.entrySet()) {
-            if (e.getKey() == null || e.getValue() == null) {
-                continue;
-            }
-            for (String v : e.getValue()) {
-                pairs[i++] = e.getKey();
-                pairs[i++] = v;
-            }
-        }
-        return pairs;
+        return pairs.toArray(new String[0]);
     }
 
     // ---- java.net.http (jdk.internal.net.http) ----

@@ -101,6 +101,11 @@ final class HucHops {
             return null;
         }
         HttpURLConnection c = (HttpURLConnection) connection;
+        if (status == 307 && !streaming && Target.sameOrigin(c.getURL(), target)) {
+            // The JDK repeats such a request as it was (jdkNextRequest): a hop repeated as is breaks
+            // no rule (RedirectRules.repeatedAsIs). The common compliant hop builds nothing.
+            return null;
+        }
         BodyKind body = streaming ? BodyKind.STREAMED : buffered ? BodyKind.BUFFERED : BodyKind.NONE;
         List<String> names = new ArrayList<String>();
         for (int i = 0; i + 1 < callerHeaders.length; i += 2) {

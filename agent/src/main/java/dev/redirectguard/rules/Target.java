@@ -62,6 +62,13 @@ public final class Target {
                 && effectivePort(scheme, a.getPort()) == effectivePort(scheme, b.getPort());
     }
 
+    /** {@code of(a).sameOrigin(of(b))} for two URLs, without building either. */
+    public static boolean sameOrigin(java.net.URL a, java.net.URL b) {
+        String scheme = lower(a.getProtocol());
+        return scheme.equals(lower(b.getProtocol())) && lower(a.getHost()).equals(lower(b.getHost()))
+                && effectivePort(scheme, a.getPort()) == effectivePort(scheme, b.getPort());
+    }
+
     private static String lower(String s) {
         return s == null ? "" : s.toLowerCase(Locale.ROOT);
     }

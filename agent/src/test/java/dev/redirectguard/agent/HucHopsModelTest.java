@@ -3,6 +3,7 @@ package dev.redirectguard.agent;
 import dev.redirectguard.rules.BodyKind;
 import dev.redirectguard.rules.Hop;
 import dev.redirectguard.rules.NextRequest;
+import dev.redirectguard.rules.RedirectRules;
 import dev.redirectguard.rules.Target;
 import org.junit.jupiter.api.Test;
 
@@ -11,6 +12,7 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The model of the unpatched HttpURLConnection that audit compares against the rules. */
 class HucHopsModelTest {
@@ -19,6 +21,25 @@ class HucHopsModelTest {
 
     private static Hop hop(int status, String method, BodyKind body, Target to) {
         return new Hop(status, method, body, A, to, List.of("Authorization", "Cookie", "X-Custom"));
+    }
+
+    /** HucHops.hop leaves these hops alone without building them: the model must agree that they repeat as is. */
+    @Test
+    void aSameOrigin307WithoutAStreamedBodyIsRepeatedAsIs() {
+        Target a2 = Target.of("http", "H", 1, "/b");
+        for (String method : List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH")) {
+            for (BodyKind body : List.of(BodyKind.NONE, BodyKind.BUFFERED)) {
+                for (boolean cookieHandler : new boolean[] {false, true}) {
+                    Hop hop = hop(307, method, body, a2);
+                    NextRequest n = HucHops.jdkNextRequest(hop, cookieHandler);
+                    assertEquals(method, n.method());
+                    assertEquals(body == BodyKind.BUFFERED, n.body());
+                    assertEquals(hop.callerHeaders(), n.headers());
+                    assertTrue(n.bodyHeaders());
+                    assertTrue(RedirectRules.repeatedAsIs(307, hop.sameOrigin(), true, true, true));
+                }
+            }
+        }
     }
 
     @Test

@@ -26,7 +26,7 @@ class TargetTest {
     }
 
     @Test
-    void sameOriginOfTwoUrisIsThatOfTheirTargets() {
+    void sameOriginOfTwoUrisIsThatOfTheirTargets() throws Exception {
         String[] uris = {"http://a/x", "HTTP://A:80/y", "http://a:8080/", "https://a/", "https://A:443/q?x=1",
             "http://[::1]:9000/", "http://[::1]:9001/", "http://user@a/", "mailto:x@a", "http:/path-only",
             "http://b/", "https://b:80/"};
@@ -40,6 +40,15 @@ class TargetTest {
             }
         }
         assertEquals(uris.length * uris.length, pairs);
+        String[] urls = {"http://a/x", "HTTP://A:80/y", "http://a:8080/", "https://a/", "https://A:443/q?x=1",
+            "http://[::1]:9000/", "http://[::1]:9001/", "http://user@a/", "http://b/", "https://b:80/"};
+        for (String a : urls) {
+            for (String b : urls) {
+                URL ua = new URL(a);
+                URL ub = new URL(b);
+                assertEquals(Target.of(ua).sameOrigin(Target.of(ub)), Target.sameOrigin(ua, ub), a + " " + b);
+            }
+        }
         assertTrue(Target.sameOrigin(URI.create("HTTP://A:80/y"), URI.create("http://a/x")));
         assertFalse(Target.sameOrigin(URI.create("http://a/"), URI.create("https://a:80/")));
     }
