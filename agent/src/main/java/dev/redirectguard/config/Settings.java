@@ -35,6 +35,7 @@ public final class Settings {
     private final int logRate;
     /** The watched properties file, or null. */
     private final String config;
+    /** Null for the default, every hop in scope: built on first use, so that start-up loads none of the scope's classes. */
     private final EnforceScope scope;
     /** Derived on first use, so that start-up loads none of the rules. */
     private volatile RedirectPolicy policy;
@@ -49,12 +50,13 @@ public final class Settings {
                     int jmxDelaySeconds, long logMaxBytes, int logFiles, int logIntervalSeconds, int logRate,
                     String config) {
         this(mode, log, legacy, stripText, jmxDelaySeconds, logMaxBytes, logFiles, logIntervalSeconds, logRate,
-                config, EnforceScope.everything());
+                config, null);
     }
 
     public Settings(Mode mode, String log, RedirectPolicy.LegacyPostRedirect legacy, String stripText,
                     int jmxDelaySeconds, long logMaxBytes, int logFiles, int logIntervalSeconds, int logRate,
                     String config, EnforceScope scope) {
+        // scope: null for every hop in scope
         this.mode = mode;
         this.log = log;
         this.legacy = legacy;
@@ -132,7 +134,7 @@ public final class Settings {
      * per hop in enforce only. Audit observes every hop whatever it says.
      */
     public EnforceScope scope() {
-        return scope;
+        return scope != null ? scope : EnforceScope.everything();
     }
 
     public RedirectPolicy policy() {
@@ -175,9 +177,10 @@ public final class Settings {
         a.put("logFiles", String.valueOf(logFiles));
         a.put("logInterval", String.valueOf(logIntervalSeconds));
         a.put("logRate", String.valueOf(logRate));
-        a.put("enforceRules", scope.rules());
-        a.put("enforceTargets", scope.targets());
-        a.put("enforceCallers", scope.callers());
+        EnforceScope s = scope();
+        a.put("enforceRules", s.rules());
+        a.put("enforceTargets", s.targets());
+        a.put("enforceCallers", s.callers());
         if (config != null) {
             a.put("config", config);
         }

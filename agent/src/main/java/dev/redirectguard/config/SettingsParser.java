@@ -331,6 +331,17 @@ public final class SettingsParser {
             }
         }
         // Never wider than asked: a bad scope value puts nothing in scope for its key, not the default.
+        // None of the three given: the default scope (null), whose classes load when a hop first asks.
+        EnforceScope scope = values.containsKey("enforceRules") || values.containsKey("enforceTargets")
+                || values.containsKey("enforceCallers") ? scope(values, origin, problems) : null;
+        if (!problems.isEmpty() && enforceAsked) {
+            mode = Mode.AUDIT;
+        }
+        return new Settings(mode, log, legacy, strip, jmx, logMaxBytes, logFiles, logInterval, logRate, config,
+                scope);
+    }
+
+    private static EnforceScope scope(Map<String, String> values, Map<String, String> origin, Problems problems) {
         EnforceRules rules = EnforceRules.ALL;
         if (values.containsKey("enforceRules")) {
             String v = values.get("enforceRules");
@@ -363,11 +374,7 @@ public final class SettingsParser {
                 callers = EnforceCallers.NONE;
             }
         }
-        if (!problems.isEmpty() && enforceAsked) {
-            mode = Mode.AUDIT;
-        }
-        return new Settings(mode, log, legacy, strip, jmx, logMaxBytes, logFiles, logInterval, logRate, config,
-                new EnforceScope(rules, targets, callers));
+        return new EnforceScope(rules, targets, callers);
     }
 
     /**
