@@ -112,8 +112,13 @@ public final class AgentMain implements BiConsumer<Object[], Instrumentation> {
 
     /** The settings from every source, each bad value one stderr line. */
     private static Settings settings(String args) {
+        java.util.Properties properties = System.getProperties();
+        java.util.Map<String, String> env = System.getenv();
+        if (Settings.nothingGiven(args, properties, env)) {
+            return Settings.defaults(); // the common start: the parser's classes are not even loaded
+        }
         List<String> errors = new ArrayList<String>();
-        Settings settings = SettingsParser.loadAtStart(args, System.getProperties(), System.getenv(), errors);
+        Settings settings = SettingsParser.loadAtStart(args, properties, env, errors);
         for (String line : errors) {
             System.err.println("redirect-guard: " + line);
         }

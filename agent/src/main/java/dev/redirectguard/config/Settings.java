@@ -75,6 +75,29 @@ public final class Settings {
                 DEFAULT_JMX_DELAY);
     }
 
+    /**
+     * Whether no source names a setting: no agent argument, no system property
+     * {@code redirectguard.*}, no environment variable {@code REDIRECTGUARD_*}. The settings are
+     * then {@link #defaults()}, and start-up need not load the parser at all.
+     */
+    public static boolean nothingGiven(String agentArgs, java.util.Properties systemProperties,
+                                       Map<String, String> env) {
+        if (agentArgs != null && !agentArgs.trim().isEmpty()) {
+            return false;
+        }
+        for (String name : systemProperties.stringPropertyNames()) {
+            if (name.startsWith(SettingsParser.PROPERTY_PREFIX)) {
+                return false;
+            }
+        }
+        for (String name : env.keySet()) {
+            if (name.startsWith(SettingsParser.ENV_PREFIX)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static String[] splitNames(String text) {
         String trimmed = text.trim();
         if (trimmed.isEmpty()) {

@@ -27,6 +27,25 @@ class SettingsParserTest {
         return new Result(s, errors);
     }
 
+    /** Start-up skips the parser when nothing is given: what the parser would give then is the defaults. */
+    @Test
+    void nothingGivenMeansTheDefaults() {
+        Properties other = props("java.home", "/jdk", "redirectguardx", "1");
+        Map<String, String> env = Map.of("PATH", "/bin", "REDIRECT_GUARD_MODE", "enforce");
+        assertTrue(Settings.nothingGiven(null, other, env));
+        assertTrue(Settings.nothingGiven("  ", other, env));
+        List<String> lines = new ArrayList<>();
+        Settings parsed = SettingsParser.loadAtStart(null, other, env, lines);
+        assertEquals(List.of(), lines);
+        assertEquals(parsed, Settings.defaults());
+        assertEquals(parsed.toString(), Settings.defaults().toString());
+        assertFalse(Settings.nothingGiven("mode=enforce", other, env));
+        assertFalse(Settings.nothingGiven(null, props("redirectguard.mode", "enforce"), env));
+        assertFalse(Settings.nothingGiven(null, props("redirectguard.nosuchkey", "1"), env));
+        assertFalse(Settings.nothingGiven(null, other, Map.of("REDIRECTGUARD_MODE", "enforce")));
+        assertFalse(Settings.nothingGiven(null, other, Map.of("REDIRECTGUARD_NOSUCHKEY", "1")));
+    }
+
     private static Properties props(String... kv) {
         Properties p = new Properties();
         for (int i = 0; i < kv.length; i += 2) {
