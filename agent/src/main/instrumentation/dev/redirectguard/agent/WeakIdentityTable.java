@@ -3,20 +3,35 @@ package dev.redirectguard.agent;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Values by the identity of a key that is held weakly: an entry lives as long as its key and no
  * longer. Concurrent without a table-wide lock; entries of collected keys are dropped as later
- * ones are added. (java.net.http objects define equals() by content, so a WeakHashMap would merge
- * two identical requests of different callers.)
+ * ones are added, by one adding thread at a time. (java.net.http objects define equals() by
+ * content, so a WeakHashMap would merge two identical requests of different callers.)
  */
 final class WeakIdentityTable<V> {
+    /** Stale entries dropped per put at most: no single put pays for a whole collection's worth. */
+    static final int DRAIN = 256;
     private final ConcurrentHashMap<Object, V> map = new ConcurrentHashMap<Object, V>();
     private final ReferenceQueue<Object> queue = new ReferenceQueue<Object>();
+    /**
+     * One thread drains at a time, the others go on: a reference queue's poll takes the queue's
+     * lock once it holds anything, and after a collection 64 senders all polling it queued there.
+     */
+    private final AtomicBoolean draining = new AtomicBoolean();
 
     void put(Object key, V value) {
-        for (Object stale; (stale = queue.poll()) != null; ) {
-            map.remove(stale);
+        if (draining.compareAndSet(false, true)) {
+            try {
+                Object stale;
+                for (int i = 0; i < DRAIN && (stale = queue.poll()) != null; i++) {
+                    map.remove(stale);
+                }
+            } finally {
+                draining.set(false);
+            }
         }
         map.put(new WeakKey(key, queue), value);
     }
