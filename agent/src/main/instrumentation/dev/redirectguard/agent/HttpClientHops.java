@@ -117,15 +117,13 @@ final class HttpClientHops {
     /** canRedirect said yes: true when this hop enforces no-https-downgrade (then reported refused here). */
     boolean refuse(Object record) {
         HopRecord h = (HopRecord) record;
-        // Only https -> http is refused here: every other hop goes on to next() without building anything.
+        // Only https -> http (Hop.downgrade) is refused here: every other hop goes on to next() without
+        // building anything.
         if (!"http".equalsIgnoreCase(h.target.getScheme())
                 || !"https".equalsIgnoreCase(h.previous.uri().getScheme())) {
             return false;
         }
         Hop hop = hop(h, null);
-        if (!hop.downgrade()) {
-            return false;
-        }
         NextRequest jdk = NextRequest.follow(h.jdkMethod, false, false, Collections.<String>emptyList());
         List<Judgement> judgements = judge(h, hop, jdk);
         if (!RedirectRules.enforced(judgements).contains(Rule.NO_HTTPS_DOWNGRADE)) {

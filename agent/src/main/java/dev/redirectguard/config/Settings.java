@@ -35,7 +35,7 @@ public final class Settings {
     private final int logRate;
     /** The watched properties file, or null. */
     private final String config;
-    /** Null for the default, every hop in scope: built on first use, so that start-up loads none of the scope's classes. */
+    /** Null for the default, every hop in scope: built on first use, so that start-up loads none of its classes. */
     private final EnforceScope scope;
     /** Derived on first use, so that start-up loads none of the rules. */
     private volatile RedirectPolicy policy;
@@ -56,7 +56,6 @@ public final class Settings {
     public Settings(Mode mode, String log, RedirectPolicy.LegacyPostRedirect legacy, String stripText,
                     int jmxDelaySeconds, long logMaxBytes, int logFiles, int logIntervalSeconds, int logRate,
                     String config, EnforceScope scope) {
-        // scope: null for every hop in scope
         this.mode = mode;
         this.log = log;
         this.legacy = legacy;

@@ -15,7 +15,7 @@ public final class Target {
     private Target(String scheme, String host, int port, String path) {
         this.scheme = scheme.toLowerCase(Locale.ROOT);
         this.host = host.toLowerCase(Locale.ROOT);
-        this.port = port >= 0 ? port : defaultPort(this.scheme);
+        this.port = effectivePort(this.scheme, port);
         this.path = path == null || path.isEmpty() ? "/" : path;
     }
 
@@ -57,16 +57,19 @@ public final class Target {
 
     /** {@code of(a).sameOrigin(of(b))} without building either (lower-casing allocates nothing when already lower case). */
     public static boolean sameOrigin(java.net.URI a, java.net.URI b) {
-        String scheme = lower(a.getScheme());
-        return scheme.equals(lower(b.getScheme())) && lower(a.getHost()).equals(lower(b.getHost()))
-                && effectivePort(scheme, a.getPort()) == effectivePort(scheme, b.getPort());
+        return sameOrigin(a.getScheme(), a.getHost(), a.getPort(), b.getScheme(), b.getHost(), b.getPort());
     }
 
     /** {@code of(a).sameOrigin(of(b))} for two URLs, without building either. */
     public static boolean sameOrigin(java.net.URL a, java.net.URL b) {
-        String scheme = lower(a.getProtocol());
-        return scheme.equals(lower(b.getProtocol())) && lower(a.getHost()).equals(lower(b.getHost()))
-                && effectivePort(scheme, a.getPort()) == effectivePort(scheme, b.getPort());
+        return sameOrigin(a.getProtocol(), a.getHost(), a.getPort(), b.getProtocol(), b.getHost(), b.getPort());
+    }
+
+    private static boolean sameOrigin(String schemeA, String hostA, int portA, String schemeB, String hostB,
+                                      int portB) {
+        String scheme = lower(schemeA);
+        return scheme.equals(lower(schemeB)) && lower(hostA).equals(lower(hostB))
+                && effectivePort(scheme, portA) == effectivePort(scheme, portB);
     }
 
     private static String lower(String s) {
