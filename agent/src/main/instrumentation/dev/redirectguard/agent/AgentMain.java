@@ -35,6 +35,8 @@ public final class AgentMain implements BiConsumer<Object[], Instrumentation> {
     private RedirectTransformer transformer;
     private AgentThread thread;
     private boolean mbeanRegistered;
+    /** Until the agent's thread has settled a start (premain): the Instrumentation to settle with. */
+    private Instrumentation startInstrumentation;
     /** Every agent argument given (start, then each attach; later keys win), for the config watcher. */
     private String givenArgs = "";
 
@@ -81,26 +83,30 @@ public final class AgentMain implements BiConsumer<Object[], Instrumentation> {
             return; // off: nothing installed (with a config file, off is installed, so that an edit can switch it on)
         }
         // Start-up does only what cannot wait: the settings, the transformer (a name comparison per
-        // class) and the agent's thread, which does the rest beside the JVM's own start.
+        // class), the targets an agent ahead of this one loaded (rewritten before the application's
+        // main runs; usually there are none) and the agent's thread, which does the rest beside the
+        // JVM's own start.
         installed = state;
         transformer = t;
         System.setProperty(INSTALLED_PROPERTY, "installed");
         registerTransformer(inst, t);
-        thread = AgentThread.create(state);
-        thread.start(new Runnable() {
-            @Override
-            public void run() {
-                synchronized (AgentMain.this) {
-                    try {
-                        settle(settings, inst, state, t, false);
-                    } catch (Throwable e) {
-                        Permissions.explain(e);
-                        System.err.println("redirect-guard: not installed: " + e);
-                        inst.removeTransformer(t);
-                    }
-                }
-            }
-        });
+        rewriteLoadedTargets(inst);
+        startInstrumentation = inst;
+        thread = AgentThread.create(state, this);
+        thread.start(true);
+    }
+
+    /** On the agent's thread, once, at start-up: the rest of installing, beside the JVM's own start. */
+    synchronized void settleAtStart() {
+        Instrumentation inst = startInstrumentation;
+        startInstrumentation = null;
+        try {
+            settle(installed.settings(), inst, installed, transformer, false);
+        } catch (Throwable e) {
+            Permissions.explain(e);
+            System.err.println("redirect-guard: not installed: " + e);
+            inst.removeTransformer(transformer);
+        }
     }
 
     private static void registerTransformer(Instrumentation inst, RedirectTransformer t) {
@@ -125,7 +131,7 @@ public final class AgentMain implements BiConsumer<Object[], Instrumentation> {
         return settings;
     }
 
-    /** The rest of installing: at start-up on the agent's thread, on attach on the attaching one. */
+    /** The rest of installing: at start-up on the agent's thread, on attach on the attaching one (with the transformer). */
     private void settle(Settings settings, final Instrumentation inst, final GuardState state, RedirectTransformer t,
                         boolean attached) throws Exception {
         if (attached) {
@@ -136,33 +142,18 @@ public final class AgentMain implements BiConsumer<Object[], Instrumentation> {
             transformer = t;
             System.setProperty(INSTALLED_PROPERTY, "installed");
             registerTransformer(inst, t);
-        }
-        // Targets already loaded (attach, or an agent ahead of this one at start) are rewritten now.
-        // Usually there are none, and the bridge, Byte Buddy and the rewrites wait for the first HTTP class.
-        Class<?>[] loaded = loadedTargets(inst);
-        if (loaded.length > 0) {
-            try {
-                inst.retransformClasses(loaded);
-            } catch (Throwable e) {
-                Permissions.explain(e);
-                System.err.println("redirect-guard: HTTP classes loaded before the agent not rewritten: " + e);
-            }
+            rewriteLoadedTargets(inst);
         }
         if (thread == null) {
-            thread = AgentThread.create(state);
-            thread.start(null);
+            thread = AgentThread.create(state, this);
+            thread.start(false);
         }
         watchConfig(state);
         int delay = settings.jmxDelaySeconds();
         if (attached && delay != Settings.JMX_OFF) {
             registerMBean(state);
         } else if (delay != Settings.JMX_OFF) {
-            thread.scheduleMBean(new Runnable() {
-                @Override
-                public void run() {
-                    registerMBean(state);
-                }
-            }, delay);
+            thread.scheduleMBean(delay);
         }
     }
 
@@ -174,6 +165,11 @@ public final class AgentMain implements BiConsumer<Object[], Instrumentation> {
         } else if (state.settings().config() != null) {
             ConfigWatcher.watch(state, givenArgs);
         }
+    }
+
+    /** On the agent's thread, when the MBean is due. */
+    void registerScheduledMBean() {
+        registerMBean(installed);
     }
 
     /** Registers the MBean (once per agent); on the agent's thread at start-up, at once on attach. */
@@ -197,12 +193,38 @@ public final class AgentMain implements BiConsumer<Object[], Instrumentation> {
         }
     }
 
-    /** Targets loaded before the agent (attach, or another agent first). */
+    /**
+     * Targets loaded before the agent (attach, or an agent ahead of this one at start) are rewritten
+     * now. Usually there are none, and the bridge, Byte Buddy and the rewrites wait for the first
+     * HTTP class.
+     */
+    private static void rewriteLoadedTargets(Instrumentation inst) {
+        Class<?>[] loaded = loadedTargets(inst);
+        if (loaded.length > 0) {
+            try {
+                inst.retransformClasses(loaded);
+            } catch (Throwable e) {
+                Permissions.explain(e);
+                System.err.println("redirect-guard: HTTP classes loaded before the agent not rewritten: " + e);
+            }
+        }
+    }
+
+    /**
+     * The targets among the loaded classes. Only a class that can be one has its name read: the JVM
+     * makes an interned String of a class's name when first asked, and doing that for the several
+     * hundred classes loaded by premain was about a third of what the agent added to a hello world's
+     * start-up.
+     */
     private static Class<?>[] loadedTargets(Instrumentation inst) {
         List<Class<?>> loaded = new ArrayList<Class<?>>();
         Class<?>[] all = inst.getAllLoadedClasses();
+        Class<?> urlConnectionBase = RewriteTargets.urlConnectionSuperclass();
+        boolean modules = !System.getProperty("java.specification.version", "1.8").startsWith("1."); // 9+
         for (Class<?> c : all == null ? new Class<?>[0] : all) {
-            if (RewriteTargets.isTarget(c.getName().replace('.', '/'))) {
+            boolean candidate = c.getSuperclass() == urlConnectionBase
+                    || modules && ModuleAccess.inModule(c, RewriteTargets.HTTP_CLIENT_MODULE);
+            if (candidate && RewriteTargets.isTarget(c.getName().replace('.', '/'))) {
                 loaded.add(c);
             }
         }

@@ -3,7 +3,6 @@ package dev.redirectguard.agent;
 import java.security.AccessController;
 import java.security.PrivilegedAction;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The agent's one thread, "redirect-guard": start-up preparation, then, for the life of the JVM,
@@ -19,27 +18,28 @@ final class AgentThread implements Runnable {
     private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final GuardState state;
-    private volatile Runnable prepare;
-    private volatile Thread thread;
+    /** Its work: the rest of a start, and the MBean when due (calls, not tasks: no class each). */
+    private final AgentMain agent;
+    private volatile boolean settleFirst;
     private volatile long mbeanDueNanos = Long.MAX_VALUE;
-    private volatile Runnable mbean;
+    private volatile boolean mbeanScheduled;
 
-    private AgentThread(GuardState state) {
+    private AgentThread(GuardState state, AgentMain agent) {
         this.state = state;
+        this.agent = agent;
     }
 
     /** The agent's thread, not started yet. */
-    static AgentThread create(GuardState state) {
-        return new AgentThread(state);
+    static AgentThread create(GuardState state, AgentMain agent) {
+        return new AgentThread(state, agent);
     }
 
-    /** @param prepare run first on the thread, once (null: nothing) */
-    void start(Runnable prepare) {
-        this.prepare = prepare;
+    /** @param settleFirst settle the start ({@link AgentMain#settleAtStart}) first, once */
+    void start(boolean settleFirst) {
+        this.settleFirst = settleFirst;
         // Created privileged under a SecurityManager, so its access control context is the agent's.
         Thread t = System.getSecurityManager() == null ? newCleanThreads(this) : Privileged.newCleanThreads(this);
-        thread = t;
-        state.wakeAgentThreadWith(new Wake(this));
+        state.agentThread(t);
         t.start();
     }
 
@@ -94,40 +94,17 @@ final class AgentThread implements Runnable {
     }
 
     /** Registers the MBean from this thread, {@code delaySeconds} from now. */
-    void scheduleMBean(Runnable register, long delaySeconds) {
-        mbean = register;
+    void scheduleMBean(long delaySeconds) {
         mbeanDueNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(delaySeconds);
-        wake();
-    }
-
-    /** Something changed (a log started, a schedule): look again now. */
-    void wake() {
-        Thread t = thread;
-        if (t != null) {
-            LockSupport.unpark(t);
-        }
-    }
-
-    /** A class, not a lambda: a lambda's first use starts the JVM's method-handle machinery. */
-    private static final class Wake implements Runnable {
-        private final AgentThread task;
-
-        Wake(AgentThread task) {
-            this.task = task;
-        }
-
-        @Override
-        public void run() {
-            task.wake();
-        }
+        mbeanScheduled = true;
+        state.wakeAgentThread();
     }
 
     @Override
     public void run() {
-        Runnable p = prepare;
-        prepare = null;
-        if (p != null) {
-            safely(p);
+        if (settleFirst) {
+            settleFirst = false;
+            agent.settleAtStart();
         }
         long nextTick = System.nanoTime() + TICK_NANOS;
         for (;;) {
@@ -137,29 +114,20 @@ final class AgentThread implements Runnable {
                     nextTick = now + TICK_NANOS;
                     state.tick();
                 }
-                Runnable register = mbean;
-                if (register != null && now - mbeanDueNanos >= 0) {
-                    mbean = null;
-                    safely(register);
+                if (mbeanScheduled && now - mbeanDueNanos >= 0) {
+                    mbeanScheduled = false;
+                    agent.registerScheduledMBean();
                 }
                 // Only a registration still due shortens the wait: a past due time would make it 0,
                 // and this thread would spin for the life of the JVM.
                 long wait = nextTick - now;
-                if (mbean != null) {
+                if (mbeanScheduled) {
                     wait = Math.min(wait, Math.max(0, mbeanDueNanos - now));
                 }
                 state.writeLog(Math.max(1, wait));
             } catch (Throwable t) {
                 // keep going: one bad round must not end the agent's thread
             }
-        }
-    }
-
-    private static void safely(Runnable r) {
-        try {
-            r.run();
-        } catch (Throwable t) {
-            System.err.println("redirect-guard: " + t);
         }
     }
 }

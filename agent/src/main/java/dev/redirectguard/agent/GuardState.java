@@ -16,8 +16,8 @@ final class GuardState {
     private volatile Settings settings;
     private volatile LogPipeline log;
     private volatile Counters counters;
-    /** Wakes the agent's thread (it writes the log and watches the config file). */
-    private volatile Runnable wakeAgentThread;
+    /** The agent's thread (it writes the log and watches the config file), to wake. */
+    private volatile Thread agentThread;
     private volatile ConfigWatcher configWatcher;
 
     GuardState(Settings settings) {
@@ -32,14 +32,15 @@ final class GuardState {
         settings = next;
     }
 
-    void wakeAgentThreadWith(Runnable wake) {
-        wakeAgentThread = wake;
+    void agentThread(Thread t) {
+        agentThread = t;
     }
 
-    private void wakeAgentThread() {
-        Runnable wake = wakeAgentThread;
-        if (wake != null) {
-            wake.run();
+    /** Something changed (a log started, a schedule): the agent's thread looks again now. */
+    void wakeAgentThread() {
+        Thread t = agentThread;
+        if (t != null) {
+            LockSupport.unpark(t);
         }
     }
 
@@ -59,7 +60,7 @@ final class GuardState {
             synchronized (this) {
                 // Once per JVM, at the first violation; never on the path of later ones.
                 if (log == null) {
-                    log = new LogPipeline(new LogSource(this));
+                    log = LogSource.newLog(this);
                 }
                 l = log;
             }
@@ -106,14 +107,19 @@ final class GuardState {
     }
 
     /**
-     * Not GuardState itself: implementing the interface, or passing an instance as one, would load
-     * it at start-up (the verifier checks the call).
+     * Not GuardState itself, and made here, not in {@link #log()}: implementing the interface, or
+     * passing an instance as one, would load it when GuardState is verified, at start-up (the
+     * verifier loads the parameter's type to check the call).
      */
     private static final class LogSource implements LogPipeline.Source {
         private final GuardState state;
 
-        LogSource(GuardState state) {
+        private LogSource(GuardState state) {
             this.state = state;
+        }
+
+        static LogPipeline newLog(GuardState state) {
+            return new LogPipeline(new LogSource(state));
         }
 
         @Override

@@ -10,6 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -27,10 +31,13 @@ import org.junit.jupiter.api.TestFactory;
  * <li>An application with its own, older Byte Buddy (1.14) that installs Byte Buddy's agent into
  *     itself, redefines one of its classes and makes a subclass: all three work, from its own jar,
  *     and its calls follow the rules.</li>
+ * <li>An agent ahead of redirect-guard that has loaded the JDK classes redirect-guard rewrites: they
+ *     are rewritten at start-up all the same.</li>
  * </ul>
  */
 class OtherAgentsIT extends WithEchoServer {
     private static final String OTEL_DIR = "opentelemetry-javaagent";
+    private static final String PRELOAD_AGENT = "dev.redirectguard.it.child.app.PreloadAgent";
 
     @TestFactory
     List<DynamicTest> otherAgents() {
@@ -46,6 +53,8 @@ class OtherAgentsIT extends WithEchoServer {
                     () -> otel(jdk, false)));
             tests.add(dynamicTest(jdk.label() + " OpenTelemetry javaagent first, redirect-guard second, audit:"
                     + " everything as with OpenTelemetry alone", () -> otelAudit(jdk)));
+            tests.add(dynamicTest(jdk.label() + " an agent ahead that loaded the HTTP classes, redirect-guard second:"
+                    + " they are rewritten before main, enforce", () -> preloaded(jdk)));
             tests.add(dynamicTest(jdk.label() + " application with its own Byte Buddy 1.14 (self-attach, redefine,"
                     + " subclass), enforce", () -> byteBuddy(jdk)));
         }
@@ -125,6 +134,33 @@ class OtherAgentsIT extends WithEchoServer {
             assertTrue(mine.get(0).contains("http.response.status_code=" + status), call + ": span status "
                     + status + ": " + mine.get(0));
         }
+    }
+
+    /**
+     * An agent ahead of redirect-guard has loaded every class redirect-guard rewrites (start-up finds
+     * them without reading every loaded class's name): the calls still end as the rules say, each
+     * with its line.
+     */
+    private void preloaded(JdkMatrix.Jdk jdk) throws Exception {
+        String runId = "preloaded-" + jdk.label();
+        Path dir = ItFiles.BUILD_DIR.resolve("it-runs").resolve("other-agents").resolve(runId);
+        Files.createDirectories(dir);
+        Path jar = dir.resolve("preload-agent.jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(new Attributes.Name("Premain-Class"), PRELOAD_AGENT);
+        String entry = PRELOAD_AGENT.replace('.', '/') + ".class";
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            out.putNextEntry(new JarEntry(entry));
+            out.write(Files.readAllBytes(ItFiles.CHILD_CLASSES.resolve(entry)));
+            out.closeEntry();
+        }
+        AppChild.Run run = runCalls(jdk, runId, "enforce", List.of("-javaagent:" + jar, "@redirect-guard"),
+                AppChild.classPath(), "dev.redirectguard.it.child.app.AppCalls");
+        List<String> preloaded = run.stdout().lines().filter(l -> l.startsWith("preloaded\t")).toList();
+        assertEquals(jdk.version() >= 11 ? 4 : 1, preloaded.size(), run.describe());
+        assertTrue(preloaded.stream().allMatch(l -> l.endsWith("\ttrue")), preloaded + "\n" + run.describe());
+        assertRules(jdk, runId, run);
     }
 
     private void byteBuddy(JdkMatrix.Jdk jdk) throws Exception {
