@@ -131,7 +131,7 @@ public final class AgentMain implements BiConsumer<Object[], Instrumentation> {
         return settings;
     }
 
-    /** The rest of installing: at start-up on the agent's thread, on attach on the attaching one (with the transformer). */
+    /** The rest of installing: at start-up on the agent's thread; on attach on the attaching one, transformer first. */
     private void settle(Settings settings, final Instrumentation inst, final GuardState state, RedirectTransformer t,
                         boolean attached) throws Exception {
         if (attached) {
@@ -220,7 +220,8 @@ public final class AgentMain implements BiConsumer<Object[], Instrumentation> {
         List<Class<?>> loaded = new ArrayList<Class<?>>();
         Class<?>[] all = inst.getAllLoadedClasses();
         Class<?> urlConnectionBase = RewriteTargets.urlConnectionSuperclass();
-        boolean modules = !System.getProperty("java.specification.version", "1.8").startsWith("1."); // 9+
+        // 9+; read here, not through JavaVersion: one class fewer at start-up
+        boolean modules = !System.getProperty("java.specification.version", "1.8").startsWith("1.");
         for (Class<?> c : all == null ? new Class<?>[0] : all) {
             boolean candidate = c.getSuperclass() == urlConnectionBase
                     || modules && ModuleAccess.inModule(c, RewriteTargets.HTTP_CLIENT_MODULE);
