@@ -35,8 +35,6 @@ public final class AgentMain implements BiConsumer<Object[], Instrumentation> {
     private RedirectTransformer transformer;
     private AgentThread thread;
     private boolean mbeanRegistered;
-    /** Until the agent's thread has settled a start (premain): the Instrumentation to settle with. */
-    private Instrumentation startInstrumentation;
     /** Every agent argument given (start, then each attach; later keys win), for the config watcher. */
     private String givenArgs = "";
 
@@ -72,40 +70,36 @@ public final class AgentMain implements BiConsumer<Object[], Instrumentation> {
             return;
         }
         // The settings first, here: a bad value's line must reach stderr even in a JVM that ends at once.
-        final Settings settings = settings(args);
-        final GuardState state = new GuardState(settings);
-        final RedirectTransformer t = new RedirectTransformer(inst, state);
-        if (attached) {
-            settle(settings, inst, state, t, true);
-            return;
-        }
+        Settings settings = settings(args);
         if (settings.mode() == Mode.OFF && settings.config() == null) {
             return; // off: nothing installed (with a config file, off is installed, so that an edit can switch it on)
         }
         // Start-up does only what cannot wait: the settings, the transformer (a name comparison per
-        // class), the targets an agent ahead of this one loaded (rewritten before the application's
-        // main runs; usually there are none) and the agent's thread, which does the rest beside the
-        // JVM's own start.
+        // class), the targets loaded before the agent (by an agent ahead of this one; rewritten
+        // before the application's main runs; usually there are none) and the agent's thread, which
+        // does the rest beside the JVM's own start. An attach does it all on the attaching thread.
+        GuardState state = new GuardState(settings);
         installed = state;
-        transformer = t;
+        transformer = new RedirectTransformer(inst, state);
         System.setProperty(INSTALLED_PROPERTY, "installed");
-        registerTransformer(inst, t);
+        registerTransformer(inst, transformer);
         rewriteLoadedTargets(inst);
-        startInstrumentation = inst;
+        if (attached) {
+            settle(settings, state, true);
+            return;
+        }
         thread = AgentThread.create(state, this);
         thread.start(true);
     }
 
     /** On the agent's thread, once, at start-up: the rest of installing, beside the JVM's own start. */
     synchronized void settleAtStart() {
-        Instrumentation inst = startInstrumentation;
-        startInstrumentation = null;
         try {
-            settle(installed.settings(), inst, installed, transformer, false);
+            settle(installed.settings(), installed, false);
         } catch (Throwable e) {
             Permissions.explain(e);
             System.err.println("redirect-guard: not installed: " + e);
-            inst.removeTransformer(transformer);
+            transformer.remove();
         }
     }
 
@@ -131,19 +125,8 @@ public final class AgentMain implements BiConsumer<Object[], Instrumentation> {
         return settings;
     }
 
-    /** The rest of installing: at start-up on the agent's thread; on attach on the attaching one, transformer first. */
-    private void settle(Settings settings, final Instrumentation inst, final GuardState state, RedirectTransformer t,
-                        boolean attached) throws Exception {
-        if (attached) {
-            if (settings.mode() == Mode.OFF && settings.config() == null) {
-                return; // off: nothing installed (with a config file, off is installed, so that an edit can switch it on)
-            }
-            installed = state;
-            transformer = t;
-            System.setProperty(INSTALLED_PROPERTY, "installed");
-            registerTransformer(inst, t);
-            rewriteLoadedTargets(inst);
-        }
+    /** The rest of installing, once the transformer is registered: the thread, the config file, the MBean. */
+    private void settle(Settings settings, GuardState state, boolean attached) {
         if (thread == null) {
             thread = AgentThread.create(state, this);
             thread.start(false);

@@ -26,6 +26,11 @@ final class RedirectTransformer implements ClassFileTransformer {
         this.state = state;
     }
 
+    /** Takes this transformer out again (installing failed after it was registered). */
+    void remove() {
+        inst.removeTransformer(this);
+    }
+
     /** Whether the bridge is installed (no class of this agent has met it before the first target). */
     boolean bridged() {
         TargetRewriter r = rewriter;
