@@ -5,6 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 
 /** Where the integration tests find the agent and the child programs, and where runs keep their files. */
@@ -32,6 +35,24 @@ final class ItFiles {
         Files.createDirectories(copy.getParent());
         Files.copy(AGENT_JAR, copy, StandardCopyOption.REPLACE_EXISTING);
         return copy;
+    }
+
+    /**
+     * An agent jar with only a manifest: its {@code premainClass} is found on the child's class path
+     * (the JVM loads a Premain-Class through the application class loader).
+     */
+    static Path premainJar(Path jar, String premainClass, boolean canRetransform) throws IOException {
+        Files.createDirectories(jar.getParent());
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Premain-Class", premainClass);
+        if (canRetransform) {
+            manifest.getMainAttributes().putValue("Can-Retransform-Classes", "true");
+        }
+        try (JarOutputStream j = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
+            j.flush();
+        }
+        return jar;
     }
 
     /** An empty directory, whatever was there. */

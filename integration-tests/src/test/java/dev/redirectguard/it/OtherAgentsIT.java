@@ -10,10 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.jar.Attributes;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -143,18 +139,7 @@ class OtherAgentsIT extends WithEchoServer {
      */
     private void preloaded(JdkMatrix.Jdk jdk) throws Exception {
         String runId = "preloaded-" + jdk.label();
-        Path dir = ItFiles.BUILD_DIR.resolve("it-runs").resolve("other-agents").resolve(runId);
-        Files.createDirectories(dir);
-        Path jar = dir.resolve("preload-agent.jar");
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().put(new Attributes.Name("Premain-Class"), PRELOAD_AGENT);
-        String entry = PRELOAD_AGENT.replace('.', '/') + ".class";
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
-            out.putNextEntry(new JarEntry(entry));
-            out.write(Files.readAllBytes(ItFiles.CHILD_CLASSES.resolve(entry)));
-            out.closeEntry();
-        }
+        Path jar = ItFiles.premainJar(runDir(runId).resolve("preload-agent.jar"), PRELOAD_AGENT, false);
         AppChild.Run run = runCalls(jdk, runId, "enforce", List.of("-javaagent:" + jar, "@redirect-guard"),
                 AppChild.classPath(), "dev.redirectguard.it.child.app.AppCalls");
         List<String> preloaded = run.stdout().lines().filter(l -> l.startsWith("preloaded\t")).toList();
@@ -181,12 +166,16 @@ class OtherAgentsIT extends WithEchoServer {
     /** @param mode null (no redirect-guard), "audit" or "enforce" */
     private AppChild.Run runCalls(JdkMatrix.Jdk jdk, String runId, String mode, List<String> options, String classPath,
                                   String main) throws Exception {
-        Path dir = ItFiles.BUILD_DIR.resolve("it-runs").resolve("other-agents").resolve(runId);
+        Path dir = runDir(runId);
         List<String> args = new ArrayList<>(List.of(server.base() + "/" + runId));
         args.addAll(calls(jdk));
         AppChild.Run run = AppChild.run(jdk, dir, mode, null, options, classPath, main, args.toArray(String[]::new));
         assertEquals(0, run.exitCode(), run.describe());
         return run;
+    }
+
+    private static Path runDir(String runId) {
+        return ItFiles.BUILD_DIR.resolve("it-runs").resolve("other-agents").resolve(runId);
     }
 
     /** Enforce: the 308 followed with the same GET, the 303's GET without Content-Type, headers kept. */

@@ -10,7 +10,6 @@ import dev.redirectguard.it.child.security.FrameCorruptor;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,9 +19,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -103,7 +99,7 @@ class RewriteVerificationIT {
     }
 
     private void wrongFrame(JdkMatrix.Jdk jdk) throws Exception {
-        Path corruptor = corruptorJar();
+        Path corruptor = ItFiles.premainJar(DIR.resolve("frame-corruptor.jar"), FrameCorruptor.class.getName(), true);
         String classPath = ItFiles.CHILD_CLASSES + File.pathSeparator + jarOf(ClassReader.class);
         List<String> outcomes = new ArrayList<>();
         for (boolean verifyBootClasses : List.of(true, false)) {
@@ -145,20 +141,6 @@ class RewriteVerificationIT {
             }
         }
         return null;
-    }
-
-    /** A jar with only a manifest naming FrameCorruptor (found on the child's class path). */
-    private static Path corruptorJar() throws IOException {
-        Path jar = DIR.resolve("frame-corruptor.jar");
-        Files.createDirectories(DIR);
-        Manifest manifest = new Manifest();
-        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        manifest.getMainAttributes().putValue("Premain-Class", FrameCorruptor.class.getName());
-        manifest.getMainAttributes().putValue("Can-Retransform-Classes", "true");
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, manifest)) {
-            j.flush();
-        }
-        return jar;
     }
 
     private static Path jarOf(Class<?> c) throws URISyntaxException {
