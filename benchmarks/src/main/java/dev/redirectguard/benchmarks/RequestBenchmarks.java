@@ -32,6 +32,8 @@ public class RequestBenchmarks {
     private HttpRequest clientOk;
     private HttpRequest clientSeeOther;
     private HttpRequest clientTemporary;
+    private static final String[] MODES = PairedModes.modesOfThisFork();
+    private int iteration;
 
     @Setup(Level.Trial)
     public void start() throws Exception {
@@ -47,6 +49,17 @@ public class RequestBenchmarks {
         clientTemporary = HttpRequest.newBuilder(URI.create(server.url("/r307")))
                 .header("Content-Type", "application/json").header("Authorization", "Bearer benchmark")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(BODY)).build();
+    }
+
+    /**
+     * Paired forks ({@link PairedModes}): before each iteration the agent's mode changes, through
+     * its MBean, to the next of {@code benchmarks.modes}; without that property nothing changes.
+     */
+    @Setup(Level.Iteration)
+    public void nextMode() throws Exception {
+        if (MODES != null) {
+            PairedModes.setAgentMode(MODES[iteration++ % MODES.length]);
+        }
     }
 
     @TearDown(Level.Trial)

@@ -31,6 +31,7 @@ import java.util.Random;
  *
  *     java -jar benchmarks/target/benchmarks.jar [--quick] [--rounds 4] [path/to/redirect-guard-agent.jar]
  *     java -jar benchmarks/target/benchmarks.jar concurrency ...   (see ConcurrencyBenchmarks)
+ *     java -jar benchmarks/target/benchmarks.jar paired ...        (see PairedModes)
  *
  * --quick runs one round of one short iteration each: a check that the benchmarks work, not a
  * measurement (exit 0 whatever the budgets). Otherwise the exit code is 1 when a budget is missed.
@@ -66,6 +67,10 @@ public final class RunBenchmarks {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("concurrency")) {
             ConcurrencyBenchmarks.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals("paired")) {
+            PairedModes.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         String jar = "agent/target/redirect-guard-agent.jar";
