@@ -37,7 +37,11 @@ import java.util.stream.Collectors;
  *     java -jar benchmarks/target/benchmarks.jar concurrency [--quick] [--java /path/to/bin/java]
  *          [--agent agent/target/redirect-guard-agent.jar] [--rounds 3] [--slice 0.5] [--warmup-slices 4]
  *          [--slices 5] [--threads 1,8,64] [--only hc-post303,huc-post308] [--log /dev/null]
- *          [--server-threads 1] [--seed N]
+ *          [--server-threads 1] [--seed N] [--paired]
+ *
+ * --paired: the agent's own work, without the spread between JVMs: one client JVM per case, with
+ * the agent, whose mode (off, audit, enforce) is switched through its MBean before each of its
+ * slices; a mode's throughput is compared with off's in the same JVM (no flood case).
  *
  * --quick: one round, 8 threads, one quarter-second slice of each: proves that every configuration
  * runs and completes calls (exit 1 if not); the figures and budgets are printed but not judged.
@@ -53,6 +57,8 @@ public final class ConcurrencyBenchmarks {
         /** Only in the flood: the JDK's own POST -> 307, what enforce's POST -> 308 is compared with. */
         NONE_307("no agent, POST -> 307", null),
         AUDIT("audit", "mode=audit"),
+        /** Only in paired runs: the agent's JVM, its mode switched off for the slice. */
+        OFF("off (paired)", "mode=audit"),
         ENFORCE("enforce", "mode=enforce"),
         AUDIT_EVERY_LINE("audit, every line", "mode=audit,logInterval=0,logRate=0"),
         ENFORCE_EVERY_LINE("enforce, every line", "mode=enforce,logInterval=0,logRate=0");
@@ -71,6 +77,11 @@ public final class ConcurrencyBenchmarks {
 
         boolean enforce() {
             return this == ENFORCE || this == ENFORCE_EVERY_LINE;
+        }
+
+        /** The agent's mode for a slice of a paired run. */
+        String mode() {
+            return this == OFF ? "off" : enforce() ? "enforce" : "audit";
         }
     }
 
@@ -110,6 +121,9 @@ public final class ConcurrencyBenchmarks {
          * own POST -> 307 (what "308 exactly like 307" asks of it), not with the JDK's 308.
          */
         Config baseline(Config c) {
+            if (configs.contains(Config.OFF)) {
+                return Config.OFF;
+            }
             return workload == Workload.HUC_POST308 && c.enforce() ? Config.NONE_307 : Config.NONE;
         }
 
@@ -153,6 +167,7 @@ public final class ConcurrencyBenchmarks {
         String log = "/dev/null";
         int serverThreads = 1;
         long seed = System.nanoTime();
+        boolean paired;
     }
 
     public static void main(String[] args) throws Exception {
@@ -165,6 +180,7 @@ public final class ConcurrencyBenchmarks {
             String a = args[i];
             switch (a) {
                 case "--quick": o.quick = true; break;
+                case "--paired": o.paired = true; break;
                 case "--java": o.java = args[++i]; break;
                 case "--agent": o.agent = args[++i]; break;
                 case "--rounds": o.rounds = Integer.parseInt(args[++i]); roundsGiven = true; break;
@@ -205,8 +221,20 @@ public final class ConcurrencyBenchmarks {
         System.exit(run(o, agent));
     }
 
-    static List<Case> cases(List<Integer> threads, List<String> only) {
+    static List<Case> cases(List<Integer> threads, List<String> only, boolean paired) {
         List<Config> three = List.of(Config.NONE, Config.AUDIT, Config.ENFORCE);
+        if (paired) {
+            // One JVM per case, its mode switched per slice: off, audit and enforce only (no flood,
+            // whose every-line configurations are settings of their own, not modes).
+            List<Case> cases = new ArrayList<>();
+            for (Workload w : Workload.values()) {
+                for (int t : w == Workload.HUC_POST308 ? List.<Integer>of() : threads) {
+                    cases.add(new Case(w, t, List.of(Config.OFF, Config.AUDIT, Config.ENFORCE)));
+                }
+            }
+            cases.removeIf(c -> !only.isEmpty() && !only.contains(c.id()));
+            return cases;
+        }
         List<Config> five = List.of(Config.NONE, Config.AUDIT, Config.ENFORCE, Config.AUDIT_EVERY_LINE,
                 Config.ENFORCE_EVERY_LINE);
         int most = Collections.max(threads);
@@ -235,7 +263,7 @@ public final class ConcurrencyBenchmarks {
                 .getPath();
         Path out = Path.of(jar).getParent().resolve("concurrency");
         Files.createDirectories(out);
-        List<Case> cases = cases(o.threads, o.only);
+        List<Case> cases = cases(o.threads, o.only, o.paired);
         if (cases.isEmpty()) {
             System.err.println("--only matches no case; cases: " + Arrays.stream(Workload.values())
                     .map(w -> w.name().toLowerCase(Locale.ROOT).replace('_', '-')).collect(Collectors.joining(",")));
@@ -272,13 +300,14 @@ public final class ConcurrencyBenchmarks {
         double minutes = (System.nanoTime() - started) / 60e9;
 
         String tag = version.replaceAll("[^0-9.]+", " ").trim().split(" ")[0];
-        Path tsv = out.resolve("runs-" + tag + ".tsv");
+        String prefix = o.paired ? "paired-" : "";
+        Path tsv = out.resolve(prefix + "runs-" + tag + ".tsv");
         writeTsv(tsv, runs);
         StringBuilder report = new StringBuilder();
         int failures = report(o, cases, runs, version, minutes, report);
         System.out.println();
         System.out.print(report);
-        Path summary = out.resolve("summary-" + tag + ".txt");
+        Path summary = out.resolve(prefix + "summary-" + tag + ".txt");
         Files.writeString(summary, report.toString());
         System.out.println("runs: " + tsv + "; this table: " + summary);
         return failures;
@@ -290,8 +319,11 @@ public final class ConcurrencyBenchmarks {
         List<Config> shown = List.of(Config.AUDIT, Config.ENFORCE, Config.AUDIT_EVERY_LINE, Config.ENFORCE_EVERY_LINE);
         s.append(String.format("%s, %d rounds; per client JVM %d warm-up and %d measured slices of %.2f s, the JVMs of"
                 + " a case taking turns; %.1f minutes%n", version, o.rounds, o.warmupSlices, o.slices, o.slice, minutes));
-        s.append("throughput with the agent / without it, per round; median [min-max] over rounds\n\n");
-        s.append(String.format("%-58s %7s %16s %18s %18s %18s %18s%n", "case", "threads", "no agent calls/s",
+        s.append(o.paired ? "paired: one JVM with the agent per case, its mode switched per slice; throughput in a mode /"
+                + " in off, per round; median [min-max] over rounds\n\n"
+                : "throughput with the agent / without it, per round; median [min-max] over rounds\n\n");
+        s.append(String.format("%-58s %7s %16s %18s %18s %18s %18s%n", "case", "threads",
+                o.paired ? "off calls/s" : "no agent calls/s",
                 "audit", "enforce", "audit, every line", "enforce, every line"));
         List<String> budgets = new ArrayList<>();
         List<String> failures = new ArrayList<>();
@@ -313,7 +345,7 @@ public final class ConcurrencyBenchmarks {
                     maxServerShare = Math.max(maxServerShare, serverCores / (serverCores + clientCores));
                 }
             }
-            List<Double> base = values(mine, Config.NONE, Run::callsPerSecond);
+            List<Double> base = values(mine, c.configs().get(0), Run::callsPerSecond);
             StringBuilder line = new StringBuilder(String.format("%-58s %7d %16s", c.label(), c.threads(),
                     base.isEmpty() ? "-" : String.format("%.0f [%.0f-%.0f]", median(base), Collections.min(base),
                             Collections.max(base))));
@@ -324,7 +356,7 @@ public final class ConcurrencyBenchmarks {
                 }
                 List<Double> ratios = ratios(mine, config, c.baseline(config));
                 line.append(String.format(" %18s", ratios.isEmpty() ? "-"
-                        : spread(ratios) + (c.baseline(config) == Config.NONE ? "" : "*")));
+                        : spread(ratios) + (c.baseline(config) == Config.NONE_307 ? "*" : "")));
                 double budget = c.budget(config);
                 if (Double.isNaN(budget) || ratios.isEmpty()) {
                     continue;
@@ -333,7 +365,7 @@ public final class ConcurrencyBenchmarks {
                 budgets.add(String.format("%s  %-20s %-58s %2d threads: %.2f %s %.2f%s",
                         judged >= budget ? "PASS" : "FAIL", config.label, c.label(), c.threads(), judged,
                         judged >= budget ? ">=" : "<", budget,
-                        c.baseline(config) == Config.NONE ? "" : " (* against the JDK's own POST -> 307)"));
+                        c.baseline(config) == Config.NONE_307 ? " (* against the JDK's own POST -> 307)" : ""));
             }
             s.append(line).append('\n');
         }
@@ -341,11 +373,12 @@ public final class ConcurrencyBenchmarks {
             s.append("* enforce follows the 308 that the JDK returns to the caller: compared with the JDK's own"
                     + " POST -> 307 (no agent) in the same round\n");
         }
-        s.append("\nclient CPU time per call with the agent / without it, per round; median [min-max]"
-                + " (above 1: the agent's work; a throughput ratio lower than 1 / this: waiting)\n\n");
+        s.append(o.paired ? "\nclient CPU time per call in a mode / in off, per round; median [min-max]\n\n"
+                : "\nclient CPU time per call with the agent / without it, per round; median [min-max]"
+                        + " (above 1: the agent's work; a throughput ratio lower than 1 / this: waiting)\n\n");
         for (Case c : cases) {
             List<Run> mine = runs.stream().filter(r -> r.c() == c).collect(Collectors.toList());
-            List<Double> base = values(mine, Config.NONE, Run::cpuPerCallMicros);
+            List<Double> base = values(mine, c.configs().get(0), Run::cpuPerCallMicros);
             StringBuilder line = new StringBuilder(String.format("%-58s %7d %16s", c.label(), c.threads(),
                     base.isEmpty() ? "-" : String.format("%.0f us", median(base))));
             for (Config config : shown) {
@@ -448,9 +481,23 @@ public final class ConcurrencyBenchmarks {
         double serverWall;
 
         Client(Config config, Process process) {
+            this(config, process, new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8)));
+        }
+
+        /** Paired runs: the configurations of a case share one JVM, and its output. */
+        Client(Config config, Process process, BufferedReader out) {
             this.config = config;
             this.process = process;
-            this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            this.out = out;
+        }
+
+        /** Paired runs: switches the shared JVM's agent to this configuration's mode. */
+        void takeTurn(boolean paired) throws IOException {
+            if (paired && failure == null) {
+                send("mode " + config.mode());
+                await("MODE ");
+            }
         }
 
         /** The next line that starts with one of these, or null (and a failure) if the JVM ended first. */
@@ -490,6 +537,11 @@ public final class ConcurrencyBenchmarks {
             throws IOException, InterruptedException {
         List<Client> clients = new ArrayList<>();
         for (Config config : c.configs()) {
+            if (o.paired && !clients.isEmpty()) {
+                Client first = clients.get(0);
+                clients.add(new Client(config, first.process, first.out));
+                continue;
+            }
             List<String> command = new ArrayList<>();
             command.add(o.java);
             if (config.agentArgs != null) {
@@ -518,7 +570,7 @@ public final class ConcurrencyBenchmarks {
         watchdog.setDaemon(true);
         watchdog.start();
         try {
-            for (Client cl : clients) {
+            for (Client cl : o.paired ? clients.subList(0, 1) : clients) {
                 cl.await("READY");
             }
             // Warm-up: at least warmupSlices each, then until a JVM's JIT was quiet in a slice (it
@@ -533,6 +585,7 @@ public final class ConcurrencyBenchmarks {
                         warming.remove(cl);
                         continue;
                     }
+                    cl.takeTurn(o.paired);
                     cl.send("warm " + o.slice);
                     String reply = cl.await("DONE");
                     cl.warmSlices++;
@@ -549,6 +602,7 @@ public final class ConcurrencyBenchmarks {
                     if (cl.failure != null) {
                         continue;
                     }
+                    cl.takeTurn(o.paired);
                     cl.send("measure " + o.slice);
                     String reply = cl.await("SLICE ");
                     if (reply != null) {
@@ -556,14 +610,25 @@ public final class ConcurrencyBenchmarks {
                     }
                 }
             }
-            for (Client cl : clients) {
+            List<Client> processes = o.paired ? clients.subList(0, 1) : clients;
+            for (Client cl : processes) {
                 if (cl.failure == null) {
                     cl.send("quit");
                 }
             }
             List<Run> runs = new ArrayList<>();
+            String pairedEnd = null;
             for (Client cl : clients) {
-                String end = cl.failure == null ? cl.await("END ") : null;
+                String end;
+                if (o.paired && cl != clients.get(0)) {
+                    // the shared JVM's end, read once: its errors and statuses are those of all its modes
+                    end = cl.failure == null ? pairedEnd : null;
+                    cl.lines.addAll(clients.get(0).lines);
+                    runs.add(run(round, c, cl, end));
+                    continue;
+                }
+                end = cl.failure == null ? cl.await("END ") : null;
+                pairedEnd = end;
                 cl.process.getOutputStream().close();
                 if (end != null) {
                     // the ERROR lines that follow END name the failed calls

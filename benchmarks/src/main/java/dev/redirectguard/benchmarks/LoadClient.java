@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.LongAdder;
  * for on stdin, so that the JVMs of one case (no agent, audit, enforce...) can take turns at short
  * intervals and share whatever else the machine does at the time. Prints READY, then per command:
  *
+ *     mode NAME         ->  MODE NAME            (paired runs: the agent's mode, through its MBean)
  *     warm SECONDS      ->  DONE compileMs=...   (the JIT's time in the slice)
  *     measure SECONDS   ->  SLICE calls=... seconds=... callsDrained=... exchangesDrained=... cpuSeconds=...
  *                               serverCpuSeconds=... serverWaitSeconds=... serverWallSeconds=...
@@ -87,6 +88,12 @@ public final class LoadClient {
         System.out.flush();
         for (String line; (line = commands.readLine()) != null && !line.equals("quit"); ) {
             String[] c = line.split(" ");
+            if (c[0].equals("mode")) {
+                PairedModes.setAgentMode(c[1]);
+                System.out.println("MODE " + c[1]);
+                System.out.flush();
+                continue;
+            }
             long nanos = (long) (Double.parseDouble(c[1]) * 1e9);
             if (c[0].equals("warm")) {
                 long compiling = compileMillis();
