@@ -271,9 +271,10 @@ public final class ConcurrencyBenchmarks {
         }
         String version = javaVersion(o.java);
         int runsPerRound = cases.stream().mapToInt(c -> c.configs().size()).sum();
-        System.out.printf("%s; %d rounds of %d cases, %d client JVMs; per JVM %d warm-up and %d measured slices of"
-                        + " %.2f s; seed %d%n", version, o.rounds, cases.size(), runsPerRound, o.warmupSlices, o.slices,
-                o.slice, o.seed);
+        System.out.printf("%s; %d rounds of %d cases, %d client JVMs a round; per %s %d warm-up and %d measured"
+                        + " slices of %.2f s; seed %d%n", version, o.rounds, cases.size(),
+                o.paired ? cases.size() : runsPerRound, o.paired ? "mode" : "JVM", o.warmupSlices, o.slices, o.slice,
+                o.seed);
         long started = System.nanoTime();
         List<Run> runs = new ArrayList<>();
         Random random = new Random(o.seed);
@@ -395,7 +396,9 @@ public final class ConcurrencyBenchmarks {
                 100 * maxServerShare));
         s.append(o.quick ? "\nbudgets (issue 13.4; not judged in --quick):\n" : "\nbudgets (issue 13.4):\n");
         budgets.forEach(b -> s.append(b).append('\n'));
-        long errors = runs.stream().filter(r -> r.failure() == null).mapToLong(Run::errors).sum();
+        // paired: a JVM's errors are those of all its modes, reported with each: counted once
+        long errors = runs.stream().filter(r -> r.failure() == null && (!o.paired || r.config() == Config.OFF))
+                .mapToLong(Run::errors).sum();
         if (errors > 0) {
             s.append(String.format("%ncalls that failed in runs that count (at most 1 in 1000 of a run): %d; see the"
                     + " TSV%n", errors));
@@ -469,7 +472,7 @@ public final class ConcurrencyBenchmarks {
         final Process process;
         final BufferedReader out;
         final List<String> lines = new ArrayList<>();
-        String failure;
+        volatile String failure;
         int warmSlices;
         long calls;
         double seconds;
@@ -493,7 +496,7 @@ public final class ConcurrencyBenchmarks {
         }
 
         /** Paired runs: switches the shared JVM's agent to this configuration's mode. */
-        void takeTurn(boolean paired) throws IOException {
+        void takeTurn(boolean paired) {
             if (paired && failure == null) {
                 send("mode " + config.mode());
                 await("MODE ");
@@ -501,14 +504,19 @@ public final class ConcurrencyBenchmarks {
         }
 
         /** The next line that starts with one of these, or null (and a failure) if the JVM ended first. */
-        String await(String... prefixes) throws IOException {
-            for (String l; (l = out.readLine()) != null; ) {
-                lines.add(l);
-                for (String p : prefixes) {
-                    if (l.startsWith(p)) {
-                        return l;
+        String await(String... prefixes) {
+            try {
+                for (String l; (l = out.readLine()) != null; ) {
+                    lines.add(l);
+                    for (String p : prefixes) {
+                        if (l.startsWith(p)) {
+                            return l;
+                        }
                     }
                 }
+            } catch (IOException closed) {
+                // the watchdog destroyed the JVM while this thread read its output: a failed run, not
+                // the end of the harness
             }
             if (failure == null) {
                 failure = "the JVM ended: " + String.join(" | ", lines.subList(Math.max(0, lines.size() - 5),
@@ -562,7 +570,13 @@ public final class ConcurrencyBenchmarks {
         Thread watchdog = new Thread(() -> {
             try {
                 Thread.sleep(limitSeconds * 1000);
-                clients.forEach(cl -> cl.process.destroyForcibly());
+                for (Client cl : clients) {
+                    if (cl.failure == null) {
+                        cl.failure = "stopped by the watchdog after " + limitSeconds + " s: a slice that never ended"
+                                + " (a call that hung?); its threads: " + threadDump(o.java, cl.process, round, c);
+                    }
+                    cl.process.destroyForcibly();
+                }
             } catch (InterruptedException e) {
                 // the case ended in time
             }
@@ -645,6 +659,22 @@ public final class ConcurrencyBenchmarks {
         } finally {
             watchdog.interrupt();
             clients.forEach(cl -> cl.process.destroyForcibly());
+        }
+    }
+
+    /** Best effort: the hung JVM's threads (jcmd Thread.print) in a file beside the summary; its path. */
+    private static String threadDump(String java, Process process, int round, Case c) {
+        try {
+            Path jcmd = Path.of(java).resolveSibling("jcmd");
+            Path jar = Path.of(ConcurrencyBenchmarks.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path dump = jar.getParent().resolve("concurrency").resolve("hung-round" + round + "-" + c.id() + "-"
+                    + c.threads() + "-" + process.pid() + ".txt");
+            Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(process.pid()), "Thread.print")
+                    .redirectErrorStream(true).redirectOutput(dump.toFile()).start();
+            p.waitFor(30, TimeUnit.SECONDS);
+            return dump.toString();
+        } catch (Exception e) {
+            return "no thread dump: " + e;
         }
     }
 
