@@ -318,8 +318,9 @@ public final class ConcurrencyBenchmarks {
     static int report(Options o, List<Case> cases, List<Run> runs, String version, double minutes,
                       StringBuilder s) {
         List<Config> shown = List.of(Config.AUDIT, Config.ENFORCE, Config.AUDIT_EVERY_LINE, Config.ENFORCE_EVERY_LINE);
-        s.append(String.format("%s, %d rounds; per client JVM %d warm-up and %d measured slices of %.2f s, the JVMs of"
-                + " a case taking turns; %.1f minutes%n", version, o.rounds, o.warmupSlices, o.slices, o.slice, minutes));
+        s.append(String.format("%s, %d rounds; per %s %d warm-up and %d measured slices of %.2f s, the %s of a case"
+                + " taking turns; %.1f minutes%n", version, o.rounds, o.paired ? "mode" : "client JVM", o.warmupSlices,
+                o.slices, o.slice, o.paired ? "modes" : "JVMs", minutes));
         s.append(o.paired ? "paired: one JVM with the agent per case, its mode switched per slice; throughput in a mode /"
                 + " in off, per round; median [min-max] over rounds\n\n"
                 : "throughput with the agent / without it, per round; median [min-max] over rounds\n\n");
@@ -564,6 +565,8 @@ public final class ConcurrencyBenchmarks {
                     c.workload(config).name(), String.valueOf(c.threads())));
             clients.add(new Client(config, new ProcessBuilder(command).redirectErrorStream(true).start()));
         }
+        // one Client per JVM: what is started, awaited and told to quit (paired: the first holds the JVM)
+        List<Client> jvms = o.paired ? clients.subList(0, 1) : clients;
         // a watchdog: a JVM that hangs must not hang the harness
         int maxWarmSlices = o.quick ? o.warmupSlices : 2 * o.warmupSlices;
         long limitSeconds = 120 + (long) ((maxWarmSlices + o.slices) * o.slice * clients.size() * 4);
@@ -584,7 +587,7 @@ public final class ConcurrencyBenchmarks {
         watchdog.setDaemon(true);
         watchdog.start();
         try {
-            for (Client cl : o.paired ? clients.subList(0, 1) : clients) {
+            for (Client cl : jvms) {
                 cl.await("READY");
             }
             // Warm-up: at least warmupSlices each, then until a JVM's JIT was quiet in a slice (it
@@ -624,8 +627,7 @@ public final class ConcurrencyBenchmarks {
                     }
                 }
             }
-            List<Client> processes = o.paired ? clients.subList(0, 1) : clients;
-            for (Client cl : processes) {
+            for (Client cl : jvms) {
                 if (cl.failure == null) {
                     cl.send("quit");
                 }

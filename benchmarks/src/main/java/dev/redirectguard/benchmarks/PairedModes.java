@@ -104,15 +104,17 @@ public final class PairedModes {
             for (String benchmark : order) {
                 System.out.println("== round " + round + " of " + rounds + ": " + benchmark);
                 Map<String, List<double[]>> byMode = null;
-                // A fork that fails runs again, as in RunBenchmarks; one that fails three times ends the run.
-                for (int attempt = 1; byMode == null && attempt <= 3; attempt++) {
+                // A fork that fails runs again, as in RunBenchmarks.
+                int attempts = RunBenchmarks.FORK_ATTEMPTS;
+                for (int attempt = 1; byMode == null && attempt <= attempts; attempt++) {
                     byMode = runFork(benchmark, jvmArgs);
                     if (byMode == null) {
-                        System.out.println("== that fork failed (its error is above); attempt " + attempt + " of 3");
+                        System.out.println("== that fork failed (its error is above); attempt " + attempt + " of "
+                                + attempts);
                     }
                 }
                 if (byMode == null) {
-                    System.err.println(benchmark + " failed 3 times in a row");
+                    System.err.println(benchmark + " failed " + attempts + " times in a row");
                     System.exit(1);
                 }
                 double[] off = medians(byMode.get("off"));
@@ -149,7 +151,8 @@ public final class PairedModes {
     private static Map<String, List<double[]>> runFork(String benchmark, String[] jvmArgs) throws Exception {
         // Warm-up as RunBenchmarks gives it, rounded up to whole turns of the six modes, so that the
         // first measured iteration is the first mode's.
-        int warmup = quick ? MODES.length : benchmark.startsWith("httpClient") ? 18 : benchmark.contains("Post") ? 12 : 6;
+        int turns = (RunBenchmarks.warmupSeconds(benchmark) + MODES.length - 1) / MODES.length;
+        int warmup = MODES.length * (quick ? 1 : turns);
         int measured = quick ? MODES.length : MEASURED;
         TimeValue iteration = quick ? TimeValue.milliseconds(500) : TimeValue.seconds(1);
         ChainedOptionsBuilder options = new OptionsBuilder()

@@ -52,7 +52,7 @@ public final class RunBenchmarks {
      * the client does not retry (it retries idempotent requests only). The summary lists every
      * failed fork, so that one that fails for a reason of the agent's is seen, not averaged away.
      */
-    private static final int FORK_ATTEMPTS = 3;
+    static final int FORK_ATTEMPTS = 3;
 
     /** Issue 9.4: benchmark, configuration, the most it may take as a multiple of no agent. */
     private static final Object[][] BUDGETS = {
@@ -217,7 +217,7 @@ public final class RunBenchmarks {
      * agent. HttpURLConnection's GET is steady after 4 s; its redirected POST, with the agent's hop
      * code to compile too, was still getting faster after 5 s in half of the forks, so it gets 10.
      */
-    private static int warmupSeconds(String include) {
+    static int warmupSeconds(String include) {
         return include.contains("httpClient") ? 15 : include.contains("Post") ? 10 : 5;
     }
 
