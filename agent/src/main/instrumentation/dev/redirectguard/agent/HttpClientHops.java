@@ -101,8 +101,10 @@ final class HttpClientHops {
                 redirect == HttpClient.Redirect.ALWAYS, settings.policy())) {
             return;
         }
-        senders.put(exchange, new Sender(Callers.here(),
-                c.authenticator().isPresent() && JdkAuthorizationFilter.active()));
+        // Walked here, not through Callers: each method between the hook and the walk is one more
+        // frame for the JVM to fill.
+        String frame = WalkedFrames.SEND_WALKER.walk(WalkedFrames.FIRST);
+        senders.put(exchange, new Sender(frame, c.authenticator().isPresent() && JdkAuthorizationFilter.active()));
     }
 
     Object hop(int status, String method, String jdkMethod, URI target, Object previous, Object exchange) {

@@ -5,17 +5,28 @@ import java.util.Iterator;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
-/** JDK 9+: the first application frame by StackWalker, reading only as many frames as it needs. */
+/**
+ * JDK 9+: the first application frame by StackWalker, reading only as many frames as it needs.
+ * The JVM fills every frame of a batch (its method resolved) before the walk looks at one, so a
+ * batch sized to the frames above the application's is most of what a walk costs.
+ */
 final class WalkedFrames implements Function<Stream<StackWalker.StackFrame>, String> {
     /**
-     * Reflection frames shown: the walker's own filter for them tests every frame's class against
-     * the reflection types, and they are skipped by name here anyway. The first batch is sized for
-     * the frames of a send (the agent's, the bridge's and the JDK client's: ten or eleven) so that the
-     * walk does not fetch a second one.
+     * For HttpURLConnection's hops, taken inside followRedirect (only for a hop that breaks a rule
+     * or a 308). Reflection frames shown: the walker's own filter for them tests every frame's
+     * class against the reflection types, and they are skipped by name here anyway.
      */
     private static final StackWalker WALKER =
             StackWalker.getInstance(EnumSet.of(StackWalker.Option.SHOW_REFLECT_FRAMES), 12);
-    private static final WalkedFrames FIRST = new WalkedFrames();
+    /**
+     * For an HttpClient send, walked by {@link HttpClientHops#sent} itself: the hook's three
+     * frames, MultiExchange's constructor, sendAsync, send and the client facade's send, then the
+     * application's: eight, in a first batch of ten (the walker keeps two of its slots).
+     * Every method between the hook and the walk would be one frame more.
+     */
+    static final StackWalker SEND_WALKER =
+            StackWalker.getInstance(EnumSet.of(StackWalker.Option.SHOW_REFLECT_FRAMES), 10);
+    static final WalkedFrames FIRST = new WalkedFrames();
 
     private WalkedFrames() {
     }
@@ -24,14 +35,19 @@ final class WalkedFrames implements Function<Stream<StackWalker.StackFrame>, Str
         return WALKER.walk(FIRST);
     }
 
-    /** A class, not a lambda: a lambda's first use would start the JVM's method-handle machinery. */
+    /**
+     * A class, not a lambda: a lambda's first use would start the JVM's method-handle machinery.
+     * The frame is read through one StackTraceElement: its method name alone would make the JVM
+     * expand the frame's method a second time.
+     */
     @Override
     public String apply(Stream<StackWalker.StackFrame> frames) {
         Iterator<StackWalker.StackFrame> it = frames.iterator();
         while (it.hasNext()) {
             StackWalker.StackFrame f = it.next();
             if (!CallerFrames.skipped(f.getClassName())) {
-                return CallerFrames.format(f.getClassName(), f.getMethodName(), f.getFileName(), f.getLineNumber());
+                StackTraceElement e = f.toStackTraceElement();
+                return CallerFrames.format(e.getClassName(), e.getMethodName(), e.getFileName(), e.getLineNumber());
             }
         }
         return null;
