@@ -161,18 +161,36 @@ public final class AgentMain implements BiConsumer<Object[], Instrumentation> {
             return;
         }
         try {
-            final RedirectTransformer t = transformer;
-            new GuardMBean(state, t.outcomes, Version.of(AgentMain.class), new java.util.function.LongSupplier() {
-                @Override
-                public long getAsLong() {
-                    // No class of this agent has met the bridge yet if no HTTP class was loaded.
-                    return t.bridged() ? RedirectGuardBridge.suppressedCount() : 0L;
-                }
-            }).register();
+            SuppressedCount.registerMBean(state, transformer);
             mbeanRegistered = true;
         } catch (Throwable e) {
             Permissions.explain(e);
             System.err.println("redirect-guard: MBean " + RedirectGuardMBean.OBJECT_NAME + " not registered: " + e);
+        }
+    }
+
+    /**
+     * The bridge's count of suppressed hook failures, for the MBean, which is made here too: a
+     * class that passes an object as a LongSupplier makes the verifier load that interface, from
+     * the runtime image, when the class is linked; AgentMain is linked in premain, this class only
+     * when the MBean is due.
+     */
+    private static final class SuppressedCount implements java.util.function.LongSupplier {
+        private final RedirectTransformer transformer;
+
+        private SuppressedCount(RedirectTransformer transformer) {
+            this.transformer = transformer;
+        }
+
+        static void registerMBean(GuardState state, RedirectTransformer transformer) throws Exception {
+            new GuardMBean(state, transformer.outcomes, Version.of(AgentMain.class), new SuppressedCount(transformer))
+                    .register();
+        }
+
+        @Override
+        public long getAsLong() {
+            // No class of this agent has met the bridge yet if no HTTP class was loaded.
+            return transformer.bridged() ? RedirectGuardBridge.suppressedCount() : 0L;
         }
     }
 

@@ -52,10 +52,17 @@ final class AgentThread implements Runnable {
         t.setDaemon(true);
         try {
             Runtime.getRuntime().addShutdownHook(newCleanThread(new LogFlush(task.state), LogFlush.NAME));
-        } catch (IllegalStateException alreadyShuttingDown) {
-            // nothing to hook into: the agent's thread writes while the JVM shuts down
-        } catch (SecurityException e) {
-            System.err.println("redirect-guard: the log is not flushed at exit: " + e);
+        } catch (RuntimeException e) {
+            // One handler, not two: the verifier loads each handler's class from the runtime image
+            // at start-up, and neither IllegalStateException nor SecurityException is in the JDK's
+            // class data archive.
+            if (e instanceof SecurityException) {
+                System.err.println("redirect-guard: the log is not flushed at exit: " + e);
+            } else if (!(e instanceof IllegalStateException)) {
+                throw e;
+            }
+            // IllegalStateException: already shutting down, nothing to hook into; the agent's
+            // thread writes while the JVM shuts down
         }
         return t;
     }

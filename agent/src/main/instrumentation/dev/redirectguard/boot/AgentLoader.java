@@ -5,7 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.MalformedURLException;
 import java.net.URL;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
@@ -22,6 +21,10 @@ import java.util.zip.ZipFile;
  * So no application code can reach the agent's state, hooks or settings by reflection: it has
  * no class to start from. Classes get the agent jar's code source, so a SecurityManager policy
  * grants them exactly what it grants the jar.
+ *
+ * <p>Its handlers catch Exception where IOException or MalformedURLException is meant: the
+ * verifier loads a handler's class when this class is linked, in premain, and neither is in the
+ * JDK's class data archive (each would be read from the runtime image for every JVM start).
  *
  * <p>An entry class hands its instance to this loader from its static initializer ({@link #accept}),
  * which avoids reflective construction on the start-up path (on JDK 18+ reflection starts the
@@ -79,7 +82,7 @@ final class AgentLoader extends ClassLoader implements Consumer<Object> {
         try {
             bytes = name.startsWith(EngineArchive.PACKAGE_PREFIX) ? readEngine(name.replace('.', '/') + ".class")
                     : read(PREFIX + name.replace('.', '/') + SUFFIX);
-        } catch (IOException e) {
+        } catch (Exception e) { // not IOException: see the class comment
             throw new ClassNotFoundException(name, e);
         }
         if (bytes == null) {
@@ -103,7 +106,7 @@ final class AgentLoader extends ClassLoader implements Consumer<Object> {
         }
         try {
             return new URL("jar:" + new File(jar.getName()).toURI().toURL() + "!/" + entryName);
-        } catch (MalformedURLException e) {
+        } catch (Exception e) { // MalformedURLException
             return null;
         }
     }
@@ -120,7 +123,7 @@ final class AgentLoader extends ClassLoader implements Consumer<Object> {
             }
             ZipEntry e = jar.getEntry(entryName);
             return e == null ? null : jar.getInputStream(e);
-        } catch (IOException e) {
+        } catch (Exception e) { // IOException
             return null;
         }
     }
