@@ -75,12 +75,17 @@ def build(work, java_home_bin):
         with open(os.path.join(work, name + ".java"), "w") as f:
             f.write(src)
     subprocess.run([javac, "-nowarn", "-d", work] + [os.path.join(work, n + ".java")
-                    for n in ("Hello", "OneRequest", "EmptyAgent")], check=True)
+                    for n in ("Hello", "OneRequest")], check=True)
+    # The empty agent's class only inside its jar, never in the programs' class path directory:
+    # there the JVM would load it from the directory and never open the jar, and the floor would
+    # leave out what every real agent pays, its jar opened by the class loader.
+    agent_classes = os.path.join(work, "empty-agent")
+    subprocess.run([javac, "-nowarn", "-d", agent_classes, os.path.join(work, "EmptyAgent.java")], check=True)
     manifest = os.path.join(work, "manifest.txt")
     with open(manifest, "w") as f:
         f.write("Premain-Class: EmptyAgent\n")
     empty = os.path.join(work, "empty-agent.jar")
-    subprocess.run([jar, "cfm", empty, manifest, "-C", work, "EmptyAgent.class"], check=True)
+    subprocess.run([jar, "cfm", empty, manifest, "-C", agent_classes, "EmptyAgent.class"], check=True)
     return empty
 
 
