@@ -80,6 +80,7 @@ def build(work, java_home_bin):
     # there the JVM would load it from the directory and never open the jar, and the floor would
     # leave out what every real agent pays, its jar opened by the class loader.
     agent_classes = os.path.join(work, "empty-agent")
+    os.makedirs(agent_classes)  # javac 8 does not create its -d directory
     subprocess.run([javac, "-nowarn", "-d", agent_classes, os.path.join(work, "EmptyAgent.java")], check=True)
     manifest = os.path.join(work, "manifest.txt")
     with open(manifest, "w") as f:
