@@ -46,8 +46,7 @@ final class WalkedFrames implements Function<Stream<StackWalker.StackFrame>, Str
         while (it.hasNext()) {
             StackWalker.StackFrame f = it.next();
             if (!CallerFrames.skipped(f.getClassName())) {
-                StackTraceElement e = f.toStackTraceElement();
-                return CallerFrames.format(e.getClassName(), e.getMethodName(), e.getFileName(), e.getLineNumber());
+                return CallerFrames.format(f.toStackTraceElement());
             }
         }
         return null;

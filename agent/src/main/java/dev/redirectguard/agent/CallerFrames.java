@@ -24,14 +24,15 @@ final class CallerFrames {
     static String firstApplicationFrame(StackTraceElement[] stack) {
         for (StackTraceElement e : stack) {
             if (!skipped(e.getClassName())) {
-                return format(e.getClassName(), e.getMethodName(), e.getFileName(), e.getLineNumber());
+                return format(e);
             }
         }
         return null;
     }
 
-    static String format(String className, String method, String file, int line) {
-        return className + "." + method + "(" + file + ":" + line + ")";
+    /** {@code Class.method(File:line)}. */
+    static String format(StackTraceElement e) {
+        return e.getClassName() + "." + e.getMethodName() + "(" + e.getFileName() + ":" + e.getLineNumber() + ")";
     }
 
     static boolean skipped(String className) {
