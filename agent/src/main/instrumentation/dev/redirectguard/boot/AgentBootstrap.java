@@ -1,7 +1,7 @@
 package dev.redirectguard.boot;
 
-import java.io.File;
 import java.lang.instrument.Instrumentation;
+import java.net.URL;
 import java.util.function.BiConsumer;
 
 /**
@@ -34,7 +34,7 @@ public final class AgentBootstrap {
             }
             Object entry = attached ? running(inst) : null;
             if (entry == null) {
-                File jar = new File(AgentBootstrap.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                URL jar = AgentBootstrap.class.getProtectionDomain().getCodeSource().getLocation();
                 entry = new AgentLoader(jar, AgentLoader.jdkLoader()).entry(ENTRY);
             }
             ((BiConsumer<Object[], Instrumentation>) entry).accept(new Object[] {args, attached}, inst);

@@ -33,6 +33,8 @@ import java.util.zip.ZipFile;
 final class AgentLoader extends ClassLoader implements Consumer<Object> {
     static final String PREFIX = "inst/";
     static final String SUFFIX = ".classdata";
+    /** The agent's classes, Byte Buddy's and ASM's (relocated beneath it) included. */
+    static final String OWN_PACKAGES = "dev.redirectguard.";
 
     static {
         registerAsParallelCapable();
@@ -45,11 +47,25 @@ final class AgentLoader extends ClassLoader implements Consumer<Object> {
     private EngineArchive engine;
     private boolean engineOpened;
 
-    AgentLoader(File jarFile, ClassLoader parent) throws IOException {
+    /** @param jar the agent jar's location, as the application class loader gave it to the bootstrap */
+    AgentLoader(URL jar, ClassLoader parent) throws Exception {
         super(parent);
-        this.jar = new ZipFile(jarFile);
-        this.domain = new ProtectionDomain(new CodeSource(jarFile.toURI().toURL(), (Certificate[]) null), null, this,
-                null);
+        this.jar = new ZipFile(file(jar));
+        // The bootstrap's own code source: a policy grants the agent's classes what it grants the jar.
+        this.domain = new ProtectionDomain(new CodeSource(jar, (Certificate[]) null), null, this, null);
+    }
+
+    /**
+     * The jar's file. A plain path (no escapes, '/' as the separator) is used as it is: parsing it
+     * as a URI is about a millisecond of interpreted code at start-up.
+     */
+    static File file(URL jar) throws Exception {
+        String path = jar.getPath();
+        if ("file".equals(jar.getProtocol()) && path.indexOf('%') < 0 && File.separatorChar == '/'
+                && jar.getHost().isEmpty()) {
+            return new File(path);
+        }
+        return new File(jar.toURI());
     }
 
     /** The class loader the agent's classes delegate to: the platform loader (JDK 9+), the extension loader (8). */
@@ -76,8 +92,44 @@ final class AgentLoader extends ClassLoader implements Consumer<Object> {
         return entry;
     }
 
+    /**
+     * The agent's own classes come from this jar first, without asking the JDK's loaders: they
+     * cannot have them, and asking costs a search of the runtime image per class at start-up. It
+     * also means no class of the same name elsewhere (an extension directory, the boot class path)
+     * can stand in for one of the agent's. The jar's root classes (the bootstraps, the doctor's
+     * child programs) are the parent's, as before.
+     */
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+        if (!name.startsWith(OWN_PACKAGES)) {
+            return super.loadClass(name, resolve);
+        }
+        synchronized (getClassLoadingLock(name)) {
+            Class<?> c = findLoadedClass(name);
+            if (c == null) {
+                c = findOwnClass(name);
+            }
+            if (c == null) {
+                return super.loadClass(name, resolve);
+            }
+            if (resolve) {
+                resolveClass(c);
+            }
+            return c;
+        }
+    }
+
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
+        Class<?> c = findOwnClass(name);
+        if (c == null) {
+            throw new ClassNotFoundException(name);
+        }
+        return c;
+    }
+
+    /** The class from this jar's inst/ or its engine archive, or null when neither has it. */
+    private Class<?> findOwnClass(String name) throws ClassNotFoundException {
         byte[] bytes;
         try {
             bytes = name.startsWith(EngineArchive.PACKAGE_PREFIX) ? readEngine(name.replace('.', '/') + ".class")
@@ -85,10 +137,7 @@ final class AgentLoader extends ClassLoader implements Consumer<Object> {
         } catch (Exception e) { // not IOException: see the class comment
             throw new ClassNotFoundException(name, e);
         }
-        if (bytes == null) {
-            throw new ClassNotFoundException(name);
-        }
-        return defineClass(name, bytes, 0, bytes.length, domain);
+        return bytes == null ? null : defineClass(name, bytes, 0, bytes.length, domain);
     }
 
     /** {@code a/b/C.class} is served from {@code inst/a/b/C.classdata}: Byte Buddy reads advice classes this way. */

@@ -15,7 +15,7 @@ public final class CliBootstrap {
     }
 
     public static void main(String[] args) throws Throwable {
-        File jar = new File(CliBootstrap.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        URL jar = CliBootstrap.class.getProtectionDomain().getCodeSource().getLocation();
         ClassLoader parent = ClassLoader.getSystemClassLoader();
         File tools = new File(System.getProperty("java.home"), "../lib/tools.jar");
         if (tools.isFile() && !hasAttachApi(parent)) {
