@@ -215,17 +215,18 @@ public final class AgentMain implements BiConsumer<Object[], Instrumentation> {
      * The targets among the loaded classes. Only a class that can be one has its name read: the JVM
      * makes an interned String of a class's name when first asked, and doing that for the several
      * hundred classes loaded by premain was about a third of what the agent added to a hello world's
-     * start-up.
+     * start-up. A candidate is a subclass of java.net.HttpURLConnection or a class of the JDK's
+     * platform loader, which defines java.net.http (JDK 11+; on 8 the extension loader, which has
+     * no target): a field read each, where asking for the module's name took a call per class.
      */
     private static Class<?>[] loadedTargets(Instrumentation inst) {
         List<Class<?>> loaded = new ArrayList<Class<?>>();
         Class<?>[] all = inst.getAllLoadedClasses();
         Class<?> urlConnectionBase = RewriteTargets.urlConnectionSuperclass();
-        // 9+; read here, not through JavaVersion: one class fewer at start-up
-        boolean modules = !System.getProperty("java.specification.version", "1.8").startsWith("1.");
+        ClassLoader platform = ClassLoader.getSystemClassLoader().getParent();
         for (Class<?> c : all == null ? new Class<?>[0] : all) {
             boolean candidate = c.getSuperclass() == urlConnectionBase
-                    || modules && ModuleAccess.inModule(c, RewriteTargets.HTTP_CLIENT_MODULE);
+                    || platform != null && c.getClassLoader() == platform;
             if (candidate && RewriteTargets.isTarget(c.getName().replace('.', '/'))) {
                 loaded.add(c);
             }

@@ -8,11 +8,6 @@ final class ModuleAccess {
     private ModuleAccess() {
     }
 
-    /** Whether {@code c} belongs to the named module {@code name} (a field read: no String is made). */
-    static boolean inModule(Class<?> c, String name) {
-        return name.equals(c.getModule().getName());
-    }
-
     /** Opens java.lang to the unnamed module of {@code loader} only. */
     static void openJavaLangTo(Instrumentation inst, ClassLoader loader) {
         inst.redefineModule(Object.class.getModule(), Collections.<Module>emptySet(),

@@ -11,9 +11,6 @@ public final class RewriteTargets {
     public static final String HTTP_REQUEST_IMPL = "jdk/internal/net/http/HttpRequestImpl";
     public static final String MULTI_EXCHANGE = "jdk/internal/net/http/MultiExchange";
 
-    /** The module of every target but {@link #HTTP_URL_CONNECTION} (JDK 11+). */
-    public static final String HTTP_CLIENT_MODULE = "java.net.http";
-
     private static final String[] ALL = {HTTP_URL_CONNECTION, REDIRECT_FILTER, HTTP_REQUEST_IMPL, MULTI_EXCHANGE};
 
     private RewriteTargets() {
@@ -30,8 +27,8 @@ public final class RewriteTargets {
 
     /**
      * The superclass of {@link #HTTP_URL_CONNECTION}, the one target in java.base: a loaded target is
-     * looked for among its subclasses and {@link #HTTP_CLIENT_MODULE}'s classes, not by every loaded
-     * class's name. A method, not a constant: premain loads this class, and must not load that one.
+     * looked for among its subclasses and the platform loader's classes (java.net.http's, JDK 11+),
+     * not by every loaded class's name. A method, not a constant: premain loads this class, and must not load that one.
      */
     public static Class<?> urlConnectionSuperclass() {
         return java.net.HttpURLConnection.class;
