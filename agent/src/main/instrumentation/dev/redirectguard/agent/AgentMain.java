@@ -113,7 +113,8 @@ public final class AgentMain implements BiConsumer<Object[], Instrumentation> {
     /** The settings from every source, each bad value one stderr line. */
     private static Settings settings(String args) {
         java.util.Properties properties = System.getProperties();
-        java.util.Map<String, String> env = System.getenv();
+        java.util.Map<String, String> env = environmentMayNameSettings()
+                ? System.getenv() : java.util.Collections.<String, String>emptyMap();
         if (Settings.nothingGiven(args, properties, env)) {
             return Settings.defaults(); // the common start: the parser's classes are not even loaded
         }
@@ -123,6 +124,32 @@ public final class AgentMain implements BiConsumer<Object[], Instrumentation> {
             System.err.println("redirect-guard: " + line);
         }
         return settings;
+    }
+
+    /**
+     * False when this process's environment, read as Linux shows it, surely names no setting; true
+     * otherwise (elsewhere, or when it cannot be read whole), and then the JDK is asked. A variable
+     * of the agent can only come from the environment the JVM was started with, which that file is.
+     */
+    private static boolean environmentMayNameSettings() {
+        try {
+            java.io.FileInputStream in = new java.io.FileInputStream("/proc/self/environ");
+            try {
+                byte[] block = new byte[16384];
+                int length = 0;
+                for (int n; (n = in.read(block, length, block.length - length)) > 0; ) {
+                    length += n;
+                    if (length == block.length) {
+                        block = java.util.Arrays.copyOf(block, block.length * 2);
+                    }
+                }
+                return Settings.environmentBlockNamesSettings(block, length);
+            } finally {
+                in.close();
+            }
+        } catch (Exception e) { // not IOException: see AgentLoader's class comment
+            return true;
+        }
     }
 
     /** The rest of installing, once the transformer is registered: the thread, the config file, the MBean. */

@@ -115,7 +115,10 @@ public final class SettingsParser {
         Properties file;
         try {
             file = ConfigFile.read(first.config());
-        } catch (java.io.IOException e) {
+        } catch (Exception e) {
+            // IOException, or a SecurityException under a policy that denies the file: either way the
+            // file is not read. (Not a handler for IOException alone: the verifier would load that
+            // class, which is not in the JDK's class data archive, for every start with agent arguments.)
             problems.add("config", "config file " + first.config() + " cannot be read (" + e.getMessage() + ")");
             return first;
         }
@@ -204,10 +207,13 @@ public final class SettingsParser {
                 origin.put(key, "environment variable " + ENV_PREFIX + key.toUpperCase(Locale.ROOT));
             }
         }
-        for (String name : systemProperties.stringPropertyNames()) {
-            if (!name.startsWith(PROPERTY_PREFIX)) {
+        // The keys themselves, not stringPropertyNames(), which copies every property first.
+        for (java.util.Enumeration<Object> names = systemProperties.keys(); names.hasMoreElements(); ) {
+            Object next = names.nextElement();
+            if (!(next instanceof String) || !((String) next).startsWith(PROPERTY_PREFIX)) {
                 continue;
             }
+            String name = (String) next;
             String key = canonicalKey(name.substring(PROPERTY_PREFIX.length()));
             if (key == null) {
                 problems.add(null, "unknown system property " + name + " (known keys: " + knownKeys() + ")");
@@ -303,7 +309,7 @@ public final class SettingsParser {
                 int seconds = -1;
                 try {
                     seconds = Integer.parseInt(v);
-                } catch (NumberFormatException e) {
+                } catch (IllegalArgumentException e) { // NumberFormatException; see load
                     // reported below
                 }
                 if (seconds < 0 || seconds > 3600) {
@@ -401,7 +407,7 @@ public final class SettingsParser {
         long n = -1;
         try {
             n = Long.parseLong(digits.trim()) * unit;
-        } catch (NumberFormatException e) {
+        } catch (IllegalArgumentException e) { // NumberFormatException; see load
             // reported below
         }
         boolean zeroAllowed = !key.equals("logFiles");

@@ -4,6 +4,7 @@ import dev.redirectguard.rules.RedirectPolicy;
 import dev.redirectguard.rules.Rule;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,29 @@ class SettingsParserTest {
         assertFalse(Settings.nothingGiven(null, props("redirectguard.nosuchkey", "1"), env));
         assertFalse(Settings.nothingGiven(null, other, Map.of("REDIRECTGUARD_MODE", "enforce")));
         assertFalse(Settings.nothingGiven(null, other, Map.of("REDIRECTGUARD_NOSUCHKEY", "1")));
+    }
+
+    /** Start-up reads the environment as Linux shows it, and asks the JDK only where a setting may be named. */
+    @Test
+    void anEnvironmentBlockNamesSettingsOnlyByAVariableOfTheAgent() {
+        assertTrue(namesSettings("REDIRECTGUARD_MODE=enforce\0"));
+        assertTrue(namesSettings("PATH=/bin\0REDIRECTGUARD_MODE=enforce\0HOME=/root\0"));
+        assertTrue(namesSettings("PATH=/bin\0REDIRECTGUARD_NOSUCHKEY=1")); // no final NUL
+        assertTrue(namesSettings("REDIRECTGUARD_")); // a name alone, cut off
+        assertFalse(namesSettings(""));
+        assertFalse(namesSettings("PATH=/bin\0HOME=/root\0"));
+        assertFalse(namesSettings("REDIRECT_GUARD_MODE=enforce\0redirectguard_mode=enforce\0"));
+        assertFalse(namesSettings("X=REDIRECTGUARD_MODE=enforce\0")); // in a value, not a name
+        assertFalse(namesSettings("XREDIRECTGUARD_MODE=enforce\0"));
+        assertFalse(namesSettings("PATH=/bin\0REDIRECTGUARD")); // cut off before the prefix ends
+        // Only the first length bytes count.
+        byte[] block = "PATH=/bin\0REDIRECTGUARD_MODE=enforce\0".getBytes(StandardCharsets.US_ASCII);
+        assertFalse(Settings.environmentBlockNamesSettings(block, "PATH=/bin\0REDIRECTGUARD".length()));
+    }
+
+    private static boolean namesSettings(String block) {
+        byte[] bytes = block.getBytes(StandardCharsets.US_ASCII);
+        return Settings.environmentBlockNamesSettings(bytes, bytes.length);
     }
 
     private static Properties props(String... kv) {
