@@ -41,7 +41,9 @@ import java.util.stream.Collectors;
  *
  * --paired: the agent's own work, without the spread between JVMs: one client JVM per case, with
  * the agent, whose mode (off, audit, enforce) is switched through its MBean before each of its
- * slices; a mode's throughput is compared with off's in the same JVM (no flood case).
+ * slices; a mode's throughput is compared with off's in the same JVM (no flood case). Off also
+ * takes a second turn of its own, "off again": its ratio to off (an A/A) is the harness's own
+ * spread on that case, against which a mode's ratio and its budget are read.
  *
  * --quick: one round, 8 threads, one quarter-second slice of each: proves that every configuration
  * runs and completes calls (exit 1 if not); the figures and budgets are printed but not judged.
@@ -59,6 +61,11 @@ public final class ConcurrencyBenchmarks {
         AUDIT("audit", "mode=audit"),
         /** Only in paired runs: the agent's JVM, its mode switched off for the slice. */
         OFF("off (paired)", "mode=audit"),
+        /**
+         * Only in paired runs: off again, slices of its own compared with off's. The agent does the
+         * same in both, so its ratio is the harness's own spread, what a mode's ratio is read against.
+         */
+        OFF_AGAIN("off again (A/A)", "mode=audit"),
         ENFORCE("enforce", "mode=enforce"),
         AUDIT_EVERY_LINE("audit, every line", "mode=audit,logInterval=0,logRate=0"),
         ENFORCE_EVERY_LINE("enforce, every line", "mode=enforce,logInterval=0,logRate=0");
@@ -81,7 +88,7 @@ public final class ConcurrencyBenchmarks {
 
         /** The agent's mode for a slice of a paired run. */
         String mode() {
-            return this == OFF ? "off" : enforce() ? "enforce" : "audit";
+            return this == OFF || this == OFF_AGAIN ? "off" : enforce() ? "enforce" : "audit";
         }
     }
 
@@ -134,6 +141,9 @@ public final class ConcurrencyBenchmarks {
 
         /** The budget for this configuration against no agent, or NaN for none. */
         double budget(Config c) {
+            if (c == Config.OFF_AGAIN) {
+                return Double.NaN;
+            }
             switch (workload) {
                 case HUC_GET: case HUC_POST307: case HC_GET: case HC_POST307:
                     return 0.9;
@@ -229,7 +239,7 @@ public final class ConcurrencyBenchmarks {
             List<Case> cases = new ArrayList<>();
             for (Workload w : Workload.values()) {
                 for (int t : w == Workload.HUC_POST308 ? List.<Integer>of() : threads) {
-                    cases.add(new Case(w, t, List.of(Config.OFF, Config.AUDIT, Config.ENFORCE)));
+                    cases.add(new Case(w, t, List.of(Config.OFF, Config.OFF_AGAIN, Config.AUDIT, Config.ENFORCE)));
                 }
             }
             cases.removeIf(c -> !only.isEmpty() && !only.contains(c.id()));
@@ -317,15 +327,18 @@ public final class ConcurrencyBenchmarks {
     /** Prints the table and the budgets; returns the exit code. */
     static int report(Options o, List<Case> cases, List<Run> runs, String version, double minutes,
                       StringBuilder s) {
-        List<Config> shown = List.of(Config.AUDIT, Config.ENFORCE, Config.AUDIT_EVERY_LINE, Config.ENFORCE_EVERY_LINE);
+        // paired: off again (the A/A) where unpaired runs have the every-line configurations
+        List<Config> shown = o.paired ? List.of(Config.AUDIT, Config.ENFORCE, Config.OFF_AGAIN)
+                : List.of(Config.AUDIT, Config.ENFORCE, Config.AUDIT_EVERY_LINE, Config.ENFORCE_EVERY_LINE);
         s.append(String.format("%s, %d rounds; per %s %d warm-up and %d measured slices of %.2f s, the %s of a case"
                 + " taking turns; %.1f minutes%n", version, o.rounds, o.paired ? "mode" : "client JVM", o.warmupSlices,
                 o.slices, o.slice, o.paired ? "modes" : "JVMs", minutes));
         s.append(o.paired ? "paired: one JVM with the agent per case, its mode switched per slice; throughput in a mode /"
                 + " in off, per round; median [min-max] over rounds\n\n"
                 : "throughput with the agent / without it, per round; median [min-max] over rounds\n\n");
-        s.append(String.format("%-58s %7s %16s %18s %18s %18s %18s%n", "case", "threads",
-                o.paired ? "off calls/s" : "no agent calls/s",
+        s.append(o.paired ? String.format("%-58s %7s %16s %18s %18s %18s%n", "case", "threads", "off calls/s",
+                "audit", "enforce", "off again (A/A)")
+                : String.format("%-58s %7s %16s %18s %18s %18s %18s%n", "case", "threads", "no agent calls/s",
                 "audit", "enforce", "audit, every line", "enforce, every line"));
         List<String> budgets = new ArrayList<>();
         List<String> failures = new ArrayList<>();
