@@ -28,7 +28,8 @@ public final class RewriteTargets {
     /**
      * The superclass of {@link #HTTP_URL_CONNECTION}, the one target in java.base: a loaded target is
      * looked for among its subclasses and the platform loader's classes (java.net.http's, JDK 11+),
-     * not by every loaded class's name. A method, not a constant: premain loads this class, and must not load that one.
+     * not by every loaded class's name. A method, not a constant: premain loads this class, and must
+     * not load that one.
      */
     public static Class<?> urlConnectionSuperclass() {
         return java.net.HttpURLConnection.class;

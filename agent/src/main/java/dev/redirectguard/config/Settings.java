@@ -103,7 +103,7 @@ public final class Settings {
      * Whether an environment block ({@code NAME=value} entries, each ended by a NUL byte, as Linux
      * shows a process's in /proc/self/environ) has a variable named {@code REDIRECTGUARD_*}. Where it
      * has none, start-up need not ask the JDK for the environment: that loads seven classes from the
-     * runtime image, a millisecond and a half of a hello world's start.
+     * runtime image, about 0.7 ms of premain on JDK 17.
      */
     public static boolean environmentBlockNamesSettings(byte[] block, int length) {
         String prefix = SettingsParser.ENV_PREFIX;
