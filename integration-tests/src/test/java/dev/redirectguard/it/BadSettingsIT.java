@@ -48,4 +48,36 @@ class BadSettingsIT {
         }
         return tests;
     }
+
+    /**
+     * A setting named only by the environment is read (start-up looks for the agent's variables in
+     * the environment the JVM started with before it asks the JDK for it), and a variable that only
+     * looks like one is not.
+     */
+    @TestFactory
+    List<DynamicTest> aSettingInTheEnvironmentAloneIsRead() {
+        Path jar = ItFiles.AGENT_JAR;
+        List<DynamicTest> tests = new ArrayList<>();
+        for (JdkMatrix.Jdk jdk : JdkMatrix.selected()) {
+            tests.add(DynamicTest.dynamicTest(jdk.label() + " environment alone", () -> {
+                if (jdk.problem() != null) {
+                    fail(jdk.problem());
+                }
+                assertTrue(Files.isRegularFile(jar), "agent jar missing at " + jar);
+                ProcessBuilder pb = new ProcessBuilder(jdk.java().toString(), "-javaagent:" + jar, "-version")
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+                pb.environment().put("REDIRECTGUARD_MODE", "strict");
+                pb.environment().put("REDIRECT_GUARD_LOG", "x");
+                pb.environment().put("X_REDIRECTGUARD_LOG", "x");
+                Process p = pb.start();
+                String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(p.waitFor(60, TimeUnit.SECONDS), "JVM did not finish");
+                assertEquals(0, p.exitValue(), stderr);
+                List<String> lines = stderr.lines().filter(l -> l.startsWith("redirect-guard:")).toList();
+                assertEquals(List.of("redirect-guard: environment variable REDIRECTGUARD_MODE: mode 'strict' is not"
+                        + " off, audit or enforce; using the default, mode audit"), lines, stderr);
+            }));
+        }
+        return tests;
+    }
 }
