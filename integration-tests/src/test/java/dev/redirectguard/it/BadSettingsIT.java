@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,34 +21,20 @@ import static org.junit.jupiter.api.Assertions.fail;
  * on with the defaults, in audit. On every JDK of the matrix.
  */
 class BadSettingsIT {
+    private static final String FALLBACK = "; using the default, mode audit";
+
     @TestFactory
     List<DynamicTest> badSettingsGiveOneLineEachAndTheJvmRuns() {
-        Path jar = ItFiles.AGENT_JAR;
-        List<DynamicTest> tests = new ArrayList<>();
-        for (JdkMatrix.Jdk jdk : JdkMatrix.selected()) {
-            tests.add(DynamicTest.dynamicTest(jdk.label() + " bad settings", () -> {
-                if (jdk.problem() != null) {
-                    fail(jdk.problem());
-                }
-                assertTrue(Files.isRegularFile(jar), "agent jar missing at " + jar);
-                Process p = new ProcessBuilder(jdk.java().toString(),
-                        "-javaagent:" + jar + "=mode=strict,colour=blue", "-Dredirectguard.logg=x", "-version")
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-                assertTrue(p.waitFor(60, TimeUnit.SECONDS), "JVM did not finish");
-                assertEquals(0, p.exitValue(), stderr);
-                List<String> lines = stderr.lines().filter(l -> l.startsWith("redirect-guard:")).toList();
-                assertEquals(3, lines.size(), stderr);
-                String fallback = "; using the default, mode audit";
-                assertTrue(lines.get(0).startsWith("redirect-guard: unknown system property redirectguard.logg"
-                        + " (known keys: mode, log, ") && lines.get(0).endsWith(fallback), lines.get(0));
-                assertTrue(lines.get(1).startsWith("redirect-guard: unknown agent argument key 'colour'"
-                        + " (known keys: mode, log, ") && lines.get(1).endsWith(fallback), lines.get(1));
-                assertEquals("redirect-guard: agent argument mode: mode 'strict' is not off, audit or enforce"
-                        + fallback, lines.get(2));
-            }));
-        }
-        return tests;
+        return perJdk("bad settings", "=mode=strict,colour=blue", List.of("-Dredirectguard.logg=x"), Map.of(),
+                lines -> {
+                    assertEquals(3, lines.size(), String.join("\n", lines));
+                    assertTrue(lines.get(0).startsWith("redirect-guard: unknown system property redirectguard.logg"
+                            + " (known keys: mode, log, ") && lines.get(0).endsWith(FALLBACK), lines.get(0));
+                    assertTrue(lines.get(1).startsWith("redirect-guard: unknown agent argument key 'colour'"
+                            + " (known keys: mode, log, ") && lines.get(1).endsWith(FALLBACK), lines.get(1));
+                    assertEquals("redirect-guard: agent argument mode: mode 'strict' is not off, audit or enforce"
+                            + FALLBACK, lines.get(2));
+                });
     }
 
     /**
@@ -56,26 +44,38 @@ class BadSettingsIT {
      */
     @TestFactory
     List<DynamicTest> aSettingInTheEnvironmentAloneIsRead() {
+        return perJdk("environment alone", "", List.of(),
+                Map.of("REDIRECTGUARD_MODE", "strict", "REDIRECT_GUARD_LOG", "x", "X_REDIRECTGUARD_LOG", "x"),
+                lines -> assertEquals(List.of("redirect-guard: environment variable REDIRECTGUARD_MODE: mode 'strict'"
+                        + " is not off, audit or enforce" + FALLBACK), lines));
+    }
+
+    /**
+     * One test per JDK: {@code java -javaagent:<jar><agentArgs> <options> -version} with {@code env}
+     * added, which must exit 0; {@code check} gets the agent's lines of its stderr.
+     *
+     * @param agentArgs {@code "=..."}, or {@code ""} for none
+     */
+    private static List<DynamicTest> perJdk(String name, String agentArgs, List<String> options,
+                                            Map<String, String> env, Consumer<List<String>> check) {
         Path jar = ItFiles.AGENT_JAR;
         List<DynamicTest> tests = new ArrayList<>();
         for (JdkMatrix.Jdk jdk : JdkMatrix.selected()) {
-            tests.add(DynamicTest.dynamicTest(jdk.label() + " environment alone", () -> {
+            tests.add(DynamicTest.dynamicTest(jdk.label() + " " + name, () -> {
                 if (jdk.problem() != null) {
                     fail(jdk.problem());
                 }
                 assertTrue(Files.isRegularFile(jar), "agent jar missing at " + jar);
-                ProcessBuilder pb = new ProcessBuilder(jdk.java().toString(), "-javaagent:" + jar, "-version")
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-                pb.environment().put("REDIRECTGUARD_MODE", "strict");
-                pb.environment().put("REDIRECT_GUARD_LOG", "x");
-                pb.environment().put("X_REDIRECTGUARD_LOG", "x");
+                List<String> command = new ArrayList<>(List.of(jdk.java().toString(), "-javaagent:" + jar + agentArgs));
+                command.addAll(options);
+                command.add("-version");
+                ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+                pb.environment().putAll(env);
                 Process p = pb.start();
                 String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertTrue(p.waitFor(60, TimeUnit.SECONDS), "JVM did not finish");
                 assertEquals(0, p.exitValue(), stderr);
-                List<String> lines = stderr.lines().filter(l -> l.startsWith("redirect-guard:")).toList();
-                assertEquals(List.of("redirect-guard: environment variable REDIRECTGUARD_MODE: mode 'strict' is not"
-                        + " off, audit or enforce; using the default, mode audit"), lines, stderr);
+                check.accept(stderr.lines().filter(l -> l.startsWith("redirect-guard:")).toList());
             }));
         }
         return tests;
