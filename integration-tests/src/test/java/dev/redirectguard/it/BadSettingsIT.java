@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,8 +26,8 @@ class BadSettingsIT {
     @TestFactory
     List<DynamicTest> badSettingsGiveOneLineEachAndTheJvmRuns() {
         return perJdk("bad settings", "=mode=strict,colour=blue", List.of("-Dredirectguard.logg=x"), Map.of(),
-                lines -> {
-                    assertEquals(3, lines.size(), String.join("\n", lines));
+                (lines, stderr) -> {
+                    assertEquals(3, lines.size(), stderr);
                     assertTrue(lines.get(0).startsWith("redirect-guard: unknown system property redirectguard.logg"
                             + " (known keys: mode, log, ") && lines.get(0).endsWith(FALLBACK), lines.get(0));
                     assertTrue(lines.get(1).startsWith("redirect-guard: unknown agent argument key 'colour'"
@@ -46,18 +46,18 @@ class BadSettingsIT {
     List<DynamicTest> aSettingInTheEnvironmentAloneIsRead() {
         return perJdk("environment alone", "", List.of(),
                 Map.of("REDIRECTGUARD_MODE", "strict", "REDIRECT_GUARD_LOG", "x", "X_REDIRECTGUARD_LOG", "x"),
-                lines -> assertEquals(List.of("redirect-guard: environment variable REDIRECTGUARD_MODE: mode 'strict'"
-                        + " is not off, audit or enforce" + FALLBACK), lines));
+                (lines, stderr) -> assertEquals(List.of("redirect-guard: environment variable REDIRECTGUARD_MODE:"
+                        + " mode 'strict' is not off, audit or enforce" + FALLBACK), lines, stderr));
     }
 
     /**
      * One test per JDK: {@code java -javaagent:<jar><agentArgs> <options> -version} with {@code env}
-     * added, which must exit 0; {@code check} gets the agent's lines of its stderr.
+     * added, which must exit 0; {@code check} gets the agent's lines of its stderr, and all of it for messages.
      *
      * @param agentArgs {@code "=..."}, or {@code ""} for none
      */
     private static List<DynamicTest> perJdk(String name, String agentArgs, List<String> options,
-                                            Map<String, String> env, Consumer<List<String>> check) {
+                                            Map<String, String> env, BiConsumer<List<String>, String> check) {
         Path jar = ItFiles.AGENT_JAR;
         List<DynamicTest> tests = new ArrayList<>();
         for (JdkMatrix.Jdk jdk : JdkMatrix.selected()) {
@@ -75,7 +75,7 @@ class BadSettingsIT {
                 String stderr = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
                 assertTrue(p.waitFor(60, TimeUnit.SECONDS), "JVM did not finish");
                 assertEquals(0, p.exitValue(), stderr);
-                check.accept(stderr.lines().filter(l -> l.startsWith("redirect-guard:")).toList());
+                check.accept(stderr.lines().filter(l -> l.startsWith("redirect-guard:")).toList(), stderr);
             }));
         }
         return tests;
