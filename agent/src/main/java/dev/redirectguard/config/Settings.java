@@ -86,8 +86,7 @@ public final class Settings {
         }
         // The keys themselves, not stringPropertyNames(), which copies every property first.
         for (java.util.Enumeration<Object> names = systemProperties.keys(); names.hasMoreElements(); ) {
-            Object name = names.nextElement();
-            if (name instanceof String && ((String) name).startsWith(SettingsParser.PROPERTY_PREFIX)) {
+            if (namesSetting(names.nextElement())) {
                 return false;
             }
         }
@@ -97,6 +96,14 @@ public final class Settings {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether a system property's key is one of the agent's ({@code redirectguard.*}). Here, not in
+     * the parser, which start-up loads only when something names a setting.
+     */
+    static boolean namesSetting(Object propertyKey) {
+        return propertyKey instanceof String && ((String) propertyKey).startsWith(SettingsParser.PROPERTY_PREFIX);
     }
 
     /**

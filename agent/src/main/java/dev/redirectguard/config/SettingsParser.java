@@ -210,7 +210,7 @@ public final class SettingsParser {
         // The keys themselves, not stringPropertyNames(), which copies every property first.
         for (java.util.Enumeration<Object> names = systemProperties.keys(); names.hasMoreElements(); ) {
             Object next = names.nextElement();
-            if (!(next instanceof String) || !((String) next).startsWith(PROPERTY_PREFIX)) {
+            if (!Settings.namesSetting(next)) {
                 continue;
             }
             String name = (String) next;
