@@ -36,7 +36,7 @@ import java.util.stream.Collectors;
  *
  *     java -jar benchmarks/target/benchmarks.jar concurrency [--quick] [--java /path/to/bin/java]
  *          [--agent agent/target/redirect-guard-agent.jar] [--rounds 3] [--slice 0.5] [--warmup-slices 4]
- *          [--slices 5] [--threads 1,8,64] [--only hc-post303,huc-post308] [--log /dev/null]
+ *          [--max-warmup 90] [--slices 5] [--threads 1,8,64] [--only hc-post303,huc-post308] [--log /dev/null]
  *          [--server-threads 1] [--seed N] [--paired]
  *
  * --paired: the agent's own work, without the spread between JVMs: one client JVM per case, with
@@ -161,7 +161,7 @@ public final class ConcurrencyBenchmarks {
     /** What one client JVM reported. */
     record Run(int round, Case c, Config config, double callsPerSecond, double exchangesPerSecond,
                double cpuPerCallMicros, double serverCpu, double serverWait, long errors, String statuses,
-               int warmSlices, String failure) {
+               int warmSlices, boolean quietWhenMeasured, String failure, List<double[]> slices) {
     }
 
     private static final class Options {
@@ -171,6 +171,7 @@ public final class ConcurrencyBenchmarks {
         int rounds = 3;
         double slice = 0.5;
         int warmupSlices = 4;
+        double maxWarmupSeconds = 90;
         int slices = 5;
         List<Integer> threads = List.of(1, 8, 64);
         List<String> only = List.of();
@@ -196,6 +197,7 @@ public final class ConcurrencyBenchmarks {
                 case "--rounds": o.rounds = Integer.parseInt(args[++i]); roundsGiven = true; break;
                 case "--slice": o.slice = Double.parseDouble(args[++i]); timesGiven = true; break;
                 case "--warmup-slices": o.warmupSlices = Integer.parseInt(args[++i]); timesGiven = true; break;
+                case "--max-warmup": o.maxWarmupSeconds = Double.parseDouble(args[++i]); timesGiven = true; break;
                 case "--slices": o.slices = Integer.parseInt(args[++i]); timesGiven = true; break;
                 case "--threads":
                     o.threads = Arrays.stream(args[++i].split(",")).map(Integer::valueOf).collect(Collectors.toList());
@@ -281,9 +283,9 @@ public final class ConcurrencyBenchmarks {
         }
         String version = javaVersion(o.java);
         int runsPerRound = cases.stream().mapToInt(c -> c.configs().size()).sum();
-        System.out.printf("%s; %d rounds of %d cases, %d client JVMs a round; per %s %d warm-up and %d measured"
+        System.out.printf("%s; %d rounds of %d cases, %d client JVMs a round; per %s %s and %d measured"
                         + " slices of %.2f s; seed %d%n", version, o.rounds, cases.size(),
-                o.paired ? cases.size() : runsPerRound, o.paired ? "mode" : "JVM", o.warmupSlices, o.slices, o.slice,
+                o.paired ? cases.size() : runsPerRound, o.paired ? "mode" : "JVM", warmup(o), o.slices, o.slice,
                 o.seed);
         long started = System.nanoTime();
         List<Run> runs = new ArrayList<>();
@@ -314,6 +316,7 @@ public final class ConcurrencyBenchmarks {
         String prefix = o.paired ? "paired-" : "";
         Path tsv = out.resolve(prefix + "runs-" + tag + ".tsv");
         writeTsv(tsv, runs);
+        writeSlicesTsv(out.resolve(prefix + "slices-" + tag + ".tsv"), runs);
         StringBuilder report = new StringBuilder();
         int failures = report(o, cases, runs, version, minutes, report);
         System.out.println();
@@ -324,14 +327,19 @@ public final class ConcurrencyBenchmarks {
         return failures;
     }
 
+    private static String warmup(Options o) {
+        return o.quick ? o.warmupSlices + " warm-up" : String.format("at least %d warm-up slices, then until the JIT"
+                + " was quiet in %d in a row (at most %.0f s a JVM)", o.warmupSlices, QUIET_SLICES, o.maxWarmupSeconds);
+    }
+
     /** Prints the table and the budgets; returns the exit code. */
     static int report(Options o, List<Case> cases, List<Run> runs, String version, double minutes,
                       StringBuilder s) {
         // paired: off again (the A/A) where unpaired runs have the every-line configurations
         List<Config> shown = o.paired ? List.of(Config.AUDIT, Config.ENFORCE, Config.OFF_AGAIN)
                 : List.of(Config.AUDIT, Config.ENFORCE, Config.AUDIT_EVERY_LINE, Config.ENFORCE_EVERY_LINE);
-        s.append(String.format("%s, %d rounds; per %s %d warm-up and %d measured slices of %.2f s, the %s of a case"
-                + " taking turns; %.1f minutes%n", version, o.rounds, o.paired ? "mode" : "client JVM", o.warmupSlices,
+        s.append(String.format("%s, %d rounds; per %s %s and %d measured slices of %.2f s, the %s of a case"
+                + " taking turns; %.1f minutes%n", version, o.rounds, o.paired ? "mode" : "client JVM", warmup(o),
                 o.slices, o.slice, o.paired ? "modes" : "JVMs", minutes));
         s.append(o.paired ? "paired: one JVM with the agent per case, its mode switched per slice; throughput in a mode /"
                 + " in off, per round; median [min-max] over rounds\n\n"
@@ -408,6 +416,15 @@ public final class ConcurrencyBenchmarks {
                         + " core at most %.0f%%; at most %.0f%% of the CPU the client and the server used%n",
                 o.serverThreads, o.serverThreads == 1 ? "" : "s", 100 * maxServerCpu, 100 * maxServerBusy,
                 100 * maxServerShare));
+        List<Integer> warmed = runs.stream().filter(r -> r.failure() == null).map(Run::warmSlices).sorted()
+                .collect(Collectors.toList());
+        if (!warmed.isEmpty() && !o.quick) {
+            long capped = runs.stream().filter(r -> r.failure() == null && !r.quietWhenMeasured()).count();
+            s.append(String.format("warm-up: %d-%d slices per %s (median %d); %s%n", warmed.get(0),
+                    warmed.get(warmed.size() - 1), o.paired ? "mode" : "JVM", warmed.get(warmed.size() / 2),
+                    capped == 0 ? "every JIT was quiet when measured" : capped + " of " + warmed.size()
+                            + " measured while the JIT was still busy (warm-up ended at its cap)"));
+        }
         s.append(o.quick ? "\nbudgets (issue 13.4; not judged in --quick):\n" : "\nbudgets (issue 13.4):\n");
         budgets.forEach(b -> s.append(b).append('\n'));
         // paired: a JVM's errors are those of all its modes, reported with each: counted once
@@ -479,6 +496,8 @@ public final class ConcurrencyBenchmarks {
 
     /** A warm-up slice in which the JIT compiled for at most this share of the slice is quiet. */
     private static final double QUIET_JIT = 0.05;
+    /** A JVM is warm once its JIT was quiet in this many of its slices in a row. */
+    private static final int QUIET_SLICES = 4;
 
     /** A client JVM of one configuration, and what its slices added up to. */
     private static final class Client {
@@ -488,6 +507,10 @@ public final class ConcurrencyBenchmarks {
         final List<String> lines = new ArrayList<>();
         volatile String failure;
         int warmSlices;
+        /** The JVM's slices in a row, up to its last, in which the JIT was quiet (paired: the first Client's). */
+        int quietSlices;
+        /** Measured while its JIT was still busy: warm-up ended at its cap. */
+        boolean stillWarming;
         long calls;
         double seconds;
         long callsDrained;
@@ -496,6 +519,8 @@ public final class ConcurrencyBenchmarks {
         double serverCpu;
         double serverWait;
         double serverWall;
+        /** Each measured slice: {cycle, calls per second, client CPU us per call}. */
+        final List<double[]> slices = new ArrayList<>();
 
         Client(Config config, Process process) {
             this(config, process, new BufferedReader(new InputStreamReader(process.getInputStream(),
@@ -580,8 +605,11 @@ public final class ConcurrencyBenchmarks {
         }
         // one Client per JVM: what is started, awaited and told to quit (paired: the first holds the JVM)
         List<Client> jvms = o.paired ? clients.subList(0, 1) : clients;
+        // a JVM's warm-up slices at most: the cap in seconds, shared by the modes of a paired JVM
+        int modesPerJvm = clients.size() / jvms.size();
+        int maxWarmSlices = o.quick ? o.warmupSlices
+                : Math.max(o.warmupSlices, (int) Math.ceil(o.maxWarmupSeconds / o.slice / modesPerJvm));
         // a watchdog: a JVM that hangs must not hang the harness
-        int maxWarmSlices = o.quick ? o.warmupSlices : 2 * o.warmupSlices;
         long limitSeconds = 120 + (long) ((maxWarmSlices + o.slices) * o.slice * clients.size() * 4);
         Thread watchdog = new Thread(() -> {
             try {
@@ -603,9 +631,12 @@ public final class ConcurrencyBenchmarks {
             for (Client cl : jvms) {
                 cl.await("READY");
             }
-            // Warm-up: at least warmupSlices each, then until a JVM's JIT was quiet in a slice (it
-            // compiles on the other core of a 2-core machine: that would be taken from the slices of
-            // the other JVMs), at most twice as many (--quick: warmupSlices).
+            // Warm-up: at least warmupSlices each, then until the JVM's JIT was quiet in its last
+            // QUIET_SLICES slices (paired: whichever modes they were), at most maxWarmSlices each
+            // (--quick: warmupSlices). HttpClient on 17 takes 20-30 s of load to get there: a JVM
+            // measured before it compiles through its measured slices, and its throughput climbs by
+            // 2-3x from the first to the last of them. Compiling also takes the other core of a
+            // 2-core machine from the slices of the other JVMs.
             List<Client> warming = new ArrayList<>(clients);
             for (int cycle = 0; !warming.isEmpty() && cycle < maxWarmSlices; cycle++) {
                 List<Client> order = new ArrayList<>(warming);
@@ -620,11 +651,14 @@ public final class ConcurrencyBenchmarks {
                     String reply = cl.await("DONE");
                     cl.warmSlices++;
                     long compileMs = reply == null ? 0 : Long.parseLong(reply.substring(reply.indexOf('=') + 1));
-                    if (cycle + 1 >= o.warmupSlices && compileMs <= o.slice * 1000 * QUIET_JIT) {
+                    Client jvm = o.paired ? clients.get(0) : cl;
+                    jvm.quietSlices = compileMs <= o.slice * 1000 * QUIET_JIT ? jvm.quietSlices + 1 : 0;
+                    if (cycle + 1 >= o.warmupSlices && jvm.quietSlices >= QUIET_SLICES) {
                         warming.remove(cl);
                     }
                 }
             }
+            warming.forEach(cl -> cl.stillWarming = !o.quick);
             for (int cycle = 0; cycle < o.slices; cycle++) {
                 List<Client> order = new ArrayList<>(clients);
                 Collections.shuffle(order, random);
@@ -636,7 +670,7 @@ public final class ConcurrencyBenchmarks {
                     cl.send("measure " + o.slice);
                     String reply = cl.await("SLICE ");
                     if (reply != null) {
-                        add(cl, reply.substring(6));
+                        add(cl, cycle, reply.substring(6));
                     }
                 }
             }
@@ -693,7 +727,7 @@ public final class ConcurrencyBenchmarks {
         }
     }
 
-    private static void add(Client cl, String slice) {
+    private static void add(Client cl, int cycle, String slice) {
         Map<String, String> f = new LinkedHashMap<>();
         for (String kv : slice.split(" ")) {
             int eq = kv.indexOf('=');
@@ -707,6 +741,9 @@ public final class ConcurrencyBenchmarks {
         cl.serverCpu += Double.parseDouble(f.get("serverCpuSeconds"));
         cl.serverWait += Double.parseDouble(f.get("serverWaitSeconds"));
         cl.serverWall += Double.parseDouble(f.get("serverWallSeconds"));
+        long drained = Long.parseLong(f.get("callsDrained"));
+        cl.slices.add(new double[] {cycle, Long.parseLong(f.get("calls")) / Double.parseDouble(f.get("seconds")),
+                drained == 0 ? 0 : Double.parseDouble(f.get("cpuSeconds")) * 1e6 / drained});
     }
 
     private static Run run(int round, Case c, Client cl, String end) {
@@ -742,11 +779,12 @@ public final class ConcurrencyBenchmarks {
         double exchangesPerCall = cl.callsDrained == 0 ? 0 : cl.exchangesDrained / (double) cl.callsDrained;
         return new Run(round, c, cl.config, callsPerSecond, callsPerSecond * exchangesPerCall,
                 cl.callsDrained == 0 ? 0 : cl.cpuSeconds * 1e6 / cl.callsDrained, cl.serverCpu / cl.serverWall,
-                cl.serverWait < 0 ? -1 : cl.serverWait / cl.serverWall, errors, statuses, cl.warmSlices, failure);
+                cl.serverWait < 0 ? -1 : cl.serverWait / cl.serverWall, errors, statuses, cl.warmSlices,
+                !cl.stillWarming, failure, cl.slices);
     }
 
     private static Run failed(int round, Case c, Config config, String why) {
-        return new Run(round, c, config, 0, 0, 0, 0, 0, 0, "-", 0, why);
+        return new Run(round, c, config, 0, 0, 0, 0, 0, 0, "-", 0, false, why, List.of());
     }
 
     private static Process startServer(String jar, int threads) throws IOException {
@@ -781,6 +819,19 @@ public final class ConcurrencyBenchmarks {
                 .orElse("?");
         p.waitFor();
         return first.trim();
+    }
+
+    /** Every measured slice, for a look at the spread within a run (the summary's figures are per run). */
+    private static void writeSlicesTsv(Path tsv, List<Run> runs) throws IOException {
+        try (PrintStream w = new PrintStream(Files.newOutputStream(tsv), true, StandardCharsets.UTF_8)) {
+            w.println("round\tcase\tthreads\tconfig\tcycle\tcalls_per_s\tclient_cpu_us_per_call");
+            for (Run r : runs) {
+                for (double[] slice : r.slices()) {
+                    w.printf(Locale.ROOT, "%d\t%s\t%d\t%s\t%d\t%.1f\t%.1f%n", r.round(), r.c().id(), r.c().threads(),
+                            r.config().label, (int) slice[0], slice[1], slice[2]);
+                }
+            }
+        }
     }
 
     private static void writeTsv(Path tsv, List<Run> runs) throws IOException {
