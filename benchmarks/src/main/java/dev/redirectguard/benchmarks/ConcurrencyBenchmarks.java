@@ -733,17 +733,19 @@ public final class ConcurrencyBenchmarks {
             int eq = kv.indexOf('=');
             f.put(kv.substring(0, eq), kv.substring(eq + 1));
         }
-        cl.calls += Long.parseLong(f.get("calls"));
-        cl.seconds += Double.parseDouble(f.get("seconds"));
-        cl.callsDrained += Long.parseLong(f.get("callsDrained"));
+        long calls = Long.parseLong(f.get("calls"));
+        double seconds = Double.parseDouble(f.get("seconds"));
+        long drained = Long.parseLong(f.get("callsDrained"));
+        double cpuSeconds = Double.parseDouble(f.get("cpuSeconds"));
+        cl.calls += calls;
+        cl.seconds += seconds;
+        cl.callsDrained += drained;
         cl.exchangesDrained += Long.parseLong(f.get("exchangesDrained"));
-        cl.cpuSeconds += Double.parseDouble(f.get("cpuSeconds"));
+        cl.cpuSeconds += cpuSeconds;
         cl.serverCpu += Double.parseDouble(f.get("serverCpuSeconds"));
         cl.serverWait += Double.parseDouble(f.get("serverWaitSeconds"));
         cl.serverWall += Double.parseDouble(f.get("serverWallSeconds"));
-        long drained = Long.parseLong(f.get("callsDrained"));
-        cl.slices.add(new double[] {cycle, Long.parseLong(f.get("calls")) / Double.parseDouble(f.get("seconds")),
-                drained == 0 ? 0 : Double.parseDouble(f.get("cpuSeconds")) * 1e6 / drained});
+        cl.slices.add(new double[] {cycle, calls / seconds, drained == 0 ? 0 : cpuSeconds * 1e6 / drained});
     }
 
     private static Run run(int round, Case c, Client cl, String end) {
