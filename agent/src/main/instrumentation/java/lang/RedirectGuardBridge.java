@@ -38,6 +38,12 @@ public final class RedirectGuardBridge {
         HucPlan hucHop(Object connection, int status, URL target, boolean streaming, boolean buffered,
                        String[] callerHeaders);
 
+        /** java.net.http: a blocking send of {@code request} starts, on its thread (before its exchange exists). */
+        void hcSendStart(Object request);
+
+        /** java.net.http: that blocking send ends, returning or throwing, on its thread. */
+        void hcSendEnd(Object request);
+
         /** java.net.http: a request was sent (MultiExchange created; the caller's request), on the sending thread. */
         void hcSent(Object exchange, Object client, Object request);
 
@@ -319,6 +325,32 @@ public final class RedirectGuardBridge {
     }
 
     // ---- java.net.http (jdk.internal.net.http) ----
+
+    /** HttpClientImpl.send starts (the blocking send): on the sending thread. */
+    public static void hcSendStart(Object request) {
+        Hooks h = Installed.HOOKS;
+        if (h == null || request == null) {
+            return;
+        }
+        try {
+            h.hcSendStart(request);
+        } catch (Throwable t) {
+            suppress("HttpClient send", t);
+        }
+    }
+
+    /** HttpClientImpl.send ends, returning or throwing: on the sending thread. */
+    public static void hcSendEnd(Object request) {
+        Hooks h = Installed.HOOKS;
+        if (h == null || request == null) {
+            return;
+        }
+        try {
+            h.hcSendEnd(request);
+        } catch (Throwable t) {
+            suppress("HttpClient send", t);
+        }
+    }
 
     /** MultiExchange constructed: on the sending thread. */
     public static void hcSent(Object exchange, Object client, Object request) {

@@ -79,6 +79,27 @@ final class GuardHooks implements RedirectGuardBridge.Hooks {
         return huc().hop(connection, status, target, streaming, buffered, callerHeaders);
     }
 
+    /** Touches only this thread's own note: nothing that needs the agent's permissions. */
+    @Override
+    public void hcSendStart(Object request) {
+        httpClient().sendStarted(request);
+    }
+
+    @Override
+    public void hcSendEnd(final Object request) {
+        if (secured()) {
+            AccessController.doPrivileged(new PrivilegedAction<Void>() {
+                @Override
+                public Void run() {
+                    httpClient().sendEnded(request);
+                    return null;
+                }
+            });
+            return;
+        }
+        httpClient().sendEnded(request);
+    }
+
     @Override
     public void hcSent(final Object exchange, final Object client, final Object request) {
         if (secured()) {

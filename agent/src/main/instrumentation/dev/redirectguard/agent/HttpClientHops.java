@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * Adapts java.net.http's redirect steps to the rules (JDK 11+ only: the hooks that load it run
@@ -42,7 +43,10 @@ final class HttpClientHops {
         final String jdkMethod;
         final URI target;
         final HttpRequest previous;
+        /** The application frame, when taken as the request was sent; else null. */
         final String caller;
+        /** The blocking send that names the caller when it ends, or null. */
+        final BlockingSend blocking;
         /** The client has an Authenticator and this JDK keeps the caller's own Authorization off the wire then. */
         final boolean authenticator;
         final Settings settings;
@@ -56,19 +60,100 @@ final class HttpClientHops {
             this.target = target;
             this.previous = previous;
             this.caller = sender == null ? null : sender.frame;
+            this.blocking = sender == null ? null : sender.blocking;
             this.authenticator = sender != null && sender.authenticator;
             this.settings = settings;
         }
     }
 
-    /** What is known of a request as it is sent. */
+    /** What is known of a request as it is sent: its frame, or the blocking send that will name it. */
     static final class Sender {
         final String frame;
+        final BlockingSend blocking;
         final boolean authenticator;
 
-        Sender(String frame, boolean authenticator) {
+        Sender(String frame, BlockingSend blocking, boolean authenticator) {
             this.frame = frame;
+            this.blocking = blocking;
             this.authenticator = authenticator;
+        }
+    }
+
+    /**
+     * A blocking send in progress, from its start to its end on its thread. The exchange it builds
+     * finds it there; that exchange's hops hand their log lines to it, and at its end the thread
+     * walks its own stack, once, for the caller of those lines. So a send whose hops break no rule
+     * takes no walk at all, and the caller is the one a walk at the send would have found: the
+     * frames above send are the same.
+     */
+    static final class BlockingSend {
+        private static final Object ENDED = new Object();
+        private static final AtomicReferenceFieldUpdater<BlockingSend, Object> LINES =
+                AtomicReferenceFieldUpdater.newUpdater(BlockingSend.class, Object.class, "lines");
+
+        final Object request;
+        /**
+         * The send this one is nested in (a ProxySelector or Authenticator of the application that
+         * sends on the sending thread), or null.
+         */
+        final BlockingSend outer;
+        /** Its exchange has been built. Only its thread touches it. */
+        boolean claimed;
+        /** null, the deferred lines (latest first), or ENDED. */
+        private volatile Object lines;
+
+        BlockingSend(Object request, BlockingSend outer) {
+            this.request = request;
+            this.outer = outer;
+        }
+
+        /** From a hop, on any thread: false once the send has ended (a hop after a timeout or interrupt). */
+        boolean defer(DeferredLines d) {
+            for (;;) {
+                Object current = lines;
+                if (current == ENDED) {
+                    return false;
+                }
+                d.next = (DeferredLines) current;
+                if (LINES.compareAndSet(this, current, d)) {
+                    return true;
+                }
+            }
+        }
+
+        /** At the end of the send: the deferred lines, in the order the hops gave them. */
+        List<DeferredLines> end() {
+            Object last = LINES.getAndSet(this, ENDED);
+            if (last == null || last == ENDED) {
+                return Collections.emptyList();
+            }
+            List<DeferredLines> inOrder = new ArrayList<DeferredLines>();
+            for (DeferredLines d = (DeferredLines) last; d != null; d = d.next) {
+                inOrder.add(0, d);
+            }
+            return inOrder;
+        }
+    }
+
+    /** One hop's lines, waiting for the caller: everything the line says but that, taken at the hop. */
+    static final class DeferredLines {
+        final Settings settings;
+        final Hop hop;
+        final NextRequest jdk;
+        final NextRequest expected;
+        final List<Judgement> judgements;
+        final long time;
+        final String thread;
+        DeferredLines next;
+
+        DeferredLines(Settings settings, Hop hop, NextRequest jdk, NextRequest expected, List<Judgement> judgements) {
+            this.settings = settings;
+            this.hop = hop;
+            this.jdk = jdk;
+            this.expected = expected;
+            this.judgements = judgements;
+            this.time = System.currentTimeMillis();
+            this.thread = Thread.currentThread().getName();
         }
     }
 
@@ -83,13 +168,57 @@ final class HttpClientHops {
     }
 
     /**
-     * On the sending thread: the application frame of a request whose redirects can break a rule
-     * (a Redirect.NEVER client never asks the filter; a plain GET on a client that refuses https to
-     * http cannot: its hops need no frame, and the stack walk is most of what a send costs with the
-     * agent), kept with its exchange, which is all that holds it: no thread, no request, nothing
-     * once the exchange is gone.
+     * The blocking sends in progress on each thread, innermost first: set at a send's start and
+     * removed at its end, returning or throwing, so nothing of it outlives the send. A thread-local
+     * because the exchange is built deep inside send and nothing else of the send reaches there.
+     */
+    private final ThreadLocal<BlockingSend> blockingSends = new ThreadLocal<BlockingSend>();
+
+    /** A blocking send starts, on its thread. */
+    void sendStarted(Object request) {
+        blockingSends.set(new BlockingSend(request, blockingSends.get()));
+    }
+
+    /**
+     * A blocking send ends, on its thread: its hops' lines, if any hop broke a rule, are written
+     * now with the caller, read from this thread's own stack (the same frames as at the send).
+     */
+    void sendEnded(Object request) {
+        BlockingSend b = blockingSends.get();
+        while (b != null && b.request != request) {
+            b = b.outer;
+        }
+        if (b == null) {
+            return;
+        }
+        // A send nested in this one ended before it: one still above it is one whose end failed
+        // (a StackOverflowError in the hook), and goes with it.
+        if (b.outer != null) {
+            blockingSends.set(b.outer);
+        } else {
+            blockingSends.remove();
+        }
+        List<DeferredLines> deferred = b.end();
+        if (deferred.isEmpty()) {
+            return;
+        }
+        String caller = WalkedFrames.firstApplicationFrame();
+        for (DeferredLines d : deferred) {
+            reporter.report(CLIENT, d.settings, d.hop, d.jdk, d.expected, d.judgements, caller, d.time, d.thread);
+        }
+    }
+
+    /**
+     * On the sending thread, its exchange built: what a hop of a request whose redirects can break
+     * a rule needs to know of its sender (a Redirect.NEVER client never asks the filter; a plain
+     * GET on a client that refuses https to http cannot break a rule), kept with its exchange,
+     * which is all that holds it: no thread, no request, nothing once the exchange is gone. A
+     * blocking send names its caller at its end, and only if a hop broke a rule; anything else
+     * (sendAsync, or an enforce whose scope names callers, which decides by the caller at the hop)
+     * walks the stack here.
      */
     void sent(Object exchange, Object client, Object request) {
+        BlockingSend blocking = claim(request);
         HttpClient c = (HttpClient) client;
         Settings settings = state.settings();
         HttpClient.Redirect redirect = c.followRedirects();
@@ -101,10 +230,25 @@ final class HttpClientHops {
                 redirect == HttpClient.Redirect.ALWAYS, settings.policy())) {
             return;
         }
+        boolean authenticator = c.authenticator().isPresent() && JdkAuthorizationFilter.active();
+        if (blocking != null && !settings.decidesByCaller()) {
+            senders.put(exchange, new Sender(null, blocking, authenticator));
+            return;
+        }
         // Walked here, not through Callers: each method between the hook and the walk is one more
         // frame for the JVM to fill.
         String frame = WalkedFrames.SEND_WALKER.walk(WalkedFrames.FIRST);
-        senders.put(exchange, new Sender(frame, c.authenticator().isPresent() && JdkAuthorizationFilter.active()));
+        senders.put(exchange, new Sender(frame, null, authenticator));
+    }
+
+    /** The blocking send of this thread that builds this request's exchange: the first exchange only. */
+    private BlockingSend claim(Object request) {
+        BlockingSend b = blockingSends.get();
+        if (b == null || b.claimed || b.request != request) {
+            return null;
+        }
+        b.claimed = true;
+        return b;
     }
 
     Object hop(int status, String method, String jdkMethod, URI target, Object previous, Object exchange) {
@@ -132,7 +276,7 @@ final class HttpClientHops {
             return false; // followed: reported where its request is built
         }
         h.reported = true;
-        reporter.report(CLIENT, h.settings, hop, jdk, NextRequest.returned(), judgements, h.caller);
+        report(h, hop, jdk, NextRequest.returned(), judgements);
         return true;
     }
 
@@ -162,8 +306,7 @@ final class HttpClientHops {
         if (judgements.isEmpty()) {
             return null;
         }
-        reporter.report(CLIENT, h.settings, hop, jdk, RedirectRules.expected(hop, h.settings.policy()), judgements,
-                h.caller);
+        report(h, hop, jdk, RedirectRules.expected(hop, h.settings.policy()), judgements);
         Set<Rule> enforced = RedirectRules.enforced(judgements);
         if (enforced.isEmpty()) {
             return null;
@@ -192,9 +335,24 @@ final class HttpClientHops {
         return new Object[] {next.method(), HttpHeaders.of(headers, AnyHeader.INSTANCE), publisher};
     }
 
+    /**
+     * The hop's lines: now when its caller is known, else handed to its blocking send, which names
+     * the caller as it ends (or now, without one, if the send has ended already).
+     */
+    private void report(HopRecord h, Hop hop, NextRequest jdk, NextRequest expected, List<Judgement> judgements) {
+        if (judgements.isEmpty()) {
+            return;
+        }
+        if (h.caller == null && h.blocking != null
+                && h.blocking.defer(new DeferredLines(h.settings, hop, jdk, expected, judgements))) {
+            return;
+        }
+        reporter.report(CLIENT, h.settings, hop, jdk, expected, judgements, h.caller);
+    }
+
     /** The header names that go on the wire: where the JDK drops the caller's Authorization, without it. */
     private static List<String> onTheWire(HopRecord h, Iterable<String> names) {
-        List<String> out = new java.util.ArrayList<String>();
+        List<String> out = new ArrayList<String>();
         for (String n : names) {
             if (!(h.authenticator && n.equalsIgnoreCase("authorization"))) {
                 out.add(n);

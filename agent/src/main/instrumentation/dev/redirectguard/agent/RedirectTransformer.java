@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Rewrites the four JDK classes that handle redirects, and nothing else: a name comparison is all
+ * Rewrites the five JDK classes that handle redirects, and nothing else: a name comparison is all
  * it costs for every other class. Byte Buddy, the rewrites, the bridge and the hooks arrive with
  * the first target ({@link TargetRewriter}), so a JVM that never loads an HTTP class pays for none
  * of them, and start-up loads no more than this class.

@@ -19,10 +19,11 @@ final class WalkedFrames implements Function<Stream<StackWalker.StackFrame>, Str
     private static final StackWalker WALKER =
             StackWalker.getInstance(EnumSet.of(StackWalker.Option.SHOW_REFLECT_FRAMES), 12);
     /**
-     * For an HttpClient send, walked by {@link HttpClientHops#sent} itself: the hook's three
-     * frames, MultiExchange's constructor, sendAsync, send and the client facade's send, then the
-     * application's: eight, in a first batch of ten (the walker keeps two of its slots).
-     * Every method between the hook and the walk would be one frame more.
+     * For an HttpClient request that names its caller as it is sent (sendAsync, or an enforce
+     * whose scope names callers), walked by {@link HttpClientHops#sent} itself: the hook's three
+     * frames, MultiExchange's constructor, sendAsync and the client facade's method, then the
+     * application's; a first batch of ten (the walker keeps two of its slots) holds them. Every
+     * method between the hook and the walk would be one frame more.
      */
     static final StackWalker SEND_WALKER =
             StackWalker.getInstance(EnumSet.of(StackWalker.Option.SHOW_REFLECT_FRAMES), 10);

@@ -24,6 +24,26 @@ final class HttpClientAdvice {
     }
 
     /**
+     * HttpClientImpl.send, the blocking one: its exchange is built and awaited on this thread. At
+     * its start the bridge notes the send for its exchange to find; at its end, returning or
+     * throwing, the thread names its caller for the hops that broke a rule, if any did.
+     */
+    static final class BlockingSend {
+        private BlockingSend() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.Argument(0) Object request) {
+            java.lang.RedirectGuardBridge.hcSendStart(request);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        static void exit(@Advice.Argument(0) Object request) {
+            java.lang.RedirectGuardBridge.hcSendEnd(request);
+        }
+    }
+
+    /**
      * The end of HttpRequestImpl's redirect constructor (URI, String, HttpRequestImpl other, ...),
      * the only place where its final fields may be written: the hop's method, user headers and body
      * publisher, set together from one answer of the bridge (the JDK's own values without a hop).

@@ -10,8 +10,10 @@ public final class RewriteTargets {
     public static final String REDIRECT_FILTER = "jdk/internal/net/http/RedirectFilter";
     public static final String HTTP_REQUEST_IMPL = "jdk/internal/net/http/HttpRequestImpl";
     public static final String MULTI_EXCHANGE = "jdk/internal/net/http/MultiExchange";
+    public static final String HTTP_CLIENT_IMPL = "jdk/internal/net/http/HttpClientImpl";
 
-    private static final String[] ALL = {HTTP_URL_CONNECTION, REDIRECT_FILTER, HTTP_REQUEST_IMPL, MULTI_EXCHANGE};
+    private static final String[] ALL = {HTTP_URL_CONNECTION, REDIRECT_FILTER, HTTP_REQUEST_IMPL, MULTI_EXCHANGE,
+        HTTP_CLIENT_IMPL};
 
     private RewriteTargets() {
     }

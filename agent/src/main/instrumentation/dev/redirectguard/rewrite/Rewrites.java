@@ -42,6 +42,9 @@ public final class Rewrites {
         if (internalName.equals(RewriteTargets.MULTI_EXCHANGE)) {
             return new JdkMultiExchangeRewrite();
         }
+        if (internalName.equals(RewriteTargets.HTTP_CLIENT_IMPL)) {
+            return new JdkHttpClientImplRewrite();
+        }
         throw new IllegalArgumentException(internalName);
     }
 

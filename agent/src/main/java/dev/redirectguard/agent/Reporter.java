@@ -34,11 +34,19 @@ final class Reporter {
      */
     void report(String client, Settings settings, Hop hop, NextRequest jdk, NextRequest expected,
                 List<Judgement> judgements, String caller) {
+        report(client, settings, hop, jdk, expected, judgements, caller, System.currentTimeMillis(),
+                Thread.currentThread().getName());
+    }
+
+    /**
+     * As above, for a hop whose lines waited for its caller: {@code now} and {@code thread} are the
+     * hop's own.
+     */
+    void report(String client, Settings settings, Hop hop, NextRequest jdk, NextRequest expected,
+                List<Judgement> judgements, String caller, long now, String thread) {
         if (judgements.isEmpty()) {
             return;
         }
-        long now = System.currentTimeMillis();
-        String thread = Thread.currentThread().getName();
         Counters counters = state.counters();
         boolean enforcing = settings.mode() == dev.redirectguard.config.Mode.ENFORCE;
         for (Judgement j : judgements) {

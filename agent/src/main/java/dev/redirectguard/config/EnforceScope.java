@@ -93,6 +93,11 @@ public final class EnforceScope {
         return null;
     }
 
+    /** Whether a hop's caller can leave it out of scope (enforceCallers is not {@code *}). */
+    public boolean namesCallers() {
+        return !callers.all();
+    }
+
     /** Every rule, target and caller in scope: enforce is what it was before scopes. */
     public boolean isEverything() {
         return everything;

@@ -192,6 +192,14 @@ public final class Settings {
         return scope != null ? scope : EnforceScope.everything();
     }
 
+    /**
+     * Whether a hop's decision depends on its caller: enforce with an enforceCallers other than
+     * {@code *}. Otherwise the caller only names the hop in its log lines.
+     */
+    public boolean decidesByCaller() {
+        return mode == Mode.ENFORCE && scope().namesCallers();
+    }
+
     public RedirectPolicy policy() {
         RedirectPolicy p = policy;
         if (p == null) {

@@ -288,6 +288,22 @@ class SettingsParserTest {
         }
     }
 
+    /** The HttpClient hooks take a blocking send's caller at the hop only when the decision needs it. */
+    @Test
+    void onlyAnEnforceScopeThatNamesCallersDecidesByCaller() {
+        String[][] cases = {{"mode=audit", "false"}, {"mode=audit,enforceCallers=" + CALLERS, "false"},
+            {"mode=enforce", "false"}, {"mode=enforce,enforceCallers=*", "false"},
+            {"mode=enforce,enforceRules=get-after-303,enforceTargets=" + TARGETS, "false"},
+            {"mode=enforce,enforceCallers=" + CALLERS, "true"}, {"mode=enforce,enforceCallers=", "true"},
+            {"mode=off,enforceCallers=" + CALLERS, "false"}};
+        for (String[] c : cases) {
+            List<String> errors = new ArrayList<>();
+            Settings s = parseWithFile(c[0], null, props(), Map.of(), errors);
+            assertTrue(errors.isEmpty(), errors.toString());
+            assertEquals(Boolean.parseBoolean(c[1]), s.decidesByCaller(), c[0]);
+        }
+    }
+
     @Test
     void scopeKeysFollowTheSourcePrecedence() {
         Map<String, String> env = Map.of("REDIRECTGUARD_ENFORCERULES", "streamed-body",

@@ -11,10 +11,12 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The {@code caller} of HttpClient hops, on JDK 11+, in audit: the agent takes the application
- * frame on the sending thread when a request that can be redirected is sent, so a blocking
- * {@code send} and a {@code sendAsync} whose thread never waits on the future (callback style)
- * are both named, the very first detached call included, whatever the threads' timing.
+ * The {@code caller} of HttpClient hops, on JDK 11+, in audit, always read by the sending thread
+ * from its own stack: a {@code sendAsync} whose thread never waits on the future (callback style)
+ * as it sends a request that can be redirected, a blocking {@code send} as it ends, and only if
+ * a hop of its broke a rule. Both are named, the very first detached call included, whatever the
+ * threads' timing; a blocking send whose hops keep the rules reads no stack at all (the JDK's
+ * {@code -Dstackwalk.debug=true} prints every walk).
  */
 class HttpClientCallerIT extends WithEchoServer {
     private static final String APP = "dev.redirectguard.it.child.app.AppHttpClient.";
@@ -25,8 +27,40 @@ class HttpClientCallerIT extends WithEchoServer {
             if (jdk.version() >= 11) {
                 tests.add(dynamicTest(jdk.label() + " HttpClient caller: send, then sendAsync without waiting, each named",
                         () -> run(jdk)));
+                tests.add(dynamicTest(jdk.label() + " HttpClient send: no stack walk while its hops keep the rules,"
+                        + " one at its end for a hop that breaks one", () -> walks(jdk)));
             }
         });
+    }
+
+    private void walks(JdkMatrix.Jdk jdk) throws Exception {
+        String runId = "walks-" + jdk.label();
+        // POST -> 307 and GET -> 307 keep every rule on every JDK (same origin); POST -> 303 keeps Content-Type.
+        List<String> compliant = List.of("hc-post307", "hc-get307", "hc-post307");
+        List<String> all = new ArrayList<>(compliant);
+        all.add("hc-post303");
+        for (List<String> calls : List.of(compliant, all)) {
+            String id = runId + "-" + calls.size();
+            List<String> args = new ArrayList<>(List.of(server.base() + "/" + id));
+            args.addAll(calls);
+            AppChild.Run run = AppChild.run(jdk, ItFiles.BUILD_DIR.resolve("it-runs").resolve("caller").resolve(id),
+                    "audit", null, List.of("-Dstackwalk.debug=true"), AppChild.classPath(),
+                    "dev.redirectguard.it.child.app.AppCalls", args.toArray(String[]::new));
+            assertEquals(0, run.exitCode(), run.describe());
+            for (String call : calls) {
+                assertEquals("200 ok:" + call, run.outcomes().get(call), run.describe());
+            }
+            long walks = run.stderr().lines().filter(l -> l.startsWith("doStackWalk:")).count();
+            List<LogLine> lines = run.log();
+            if (calls == compliant) {
+                assertEquals(List.of(), lines, run.describe());
+                assertEquals(0, walks, "a walk for hops that keep the rules\n" + run.describe());
+            } else {
+                assertEquals(1, lines.size(), run.describe());
+                assertTrue(lines.get(0).text("caller").startsWith(APP + "send("), lines.get(0).raw());
+                assertEquals(1, walks, "one walk, at the end of the send that broke a rule\n" + run.describe());
+            }
+        }
     }
 
     private void run(JdkMatrix.Jdk jdk) throws Exception {

@@ -147,6 +147,7 @@ class OperationsIT extends WithOpsServer {
             if (jdk.version() >= 11) {
                 expected.addAll(List.of("  jdk.internal.net.http.RedirectFilter: rewritten",
                         "  jdk.internal.net.http.HttpRequestImpl: rewritten", "  jdk.internal.net.http.MultiExchange: rewritten",
+                        "  jdk.internal.net.http.HttpClientImpl: rewritten",
                         "  get-after-303 HttpClient corrected none " + count(actions(log), "HttpClient", "corrected")));
             }
             for (String e : expected) {

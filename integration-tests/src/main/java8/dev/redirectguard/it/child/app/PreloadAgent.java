@@ -13,6 +13,7 @@ public final class PreloadAgent {
             "jdk.internal.net.http.RedirectFilter",
             "jdk.internal.net.http.HttpRequestImpl",
             "jdk.internal.net.http.MultiExchange",
+            "jdk.internal.net.http.HttpClientImpl",
     };
 
     private PreloadAgent() {
