@@ -91,7 +91,8 @@ final class HttpClientHops {
         private static final AtomicReferenceFieldUpdater<BlockingSend, Object> LINES =
                 AtomicReferenceFieldUpdater.newUpdater(BlockingSend.class, Object.class, "lines");
 
-        final Object request;
+        /** The request sent, until the send ends (a stale table entry must not keep it). Only its thread touches it. */
+        Object request;
         /**
          * The send this one is nested in (a ProxySelector or Authenticator of the application that
          * sends on the sending thread), or null.
@@ -129,8 +130,9 @@ final class HttpClientHops {
             }
             List<DeferredLines> inOrder = new ArrayList<DeferredLines>();
             for (DeferredLines d = (DeferredLines) last; d != null; d = d.next) {
-                inOrder.add(0, d);
+                inOrder.add(d);
             }
+            Collections.reverse(inOrder);
             return inOrder;
         }
     }
@@ -159,7 +161,7 @@ final class HttpClientHops {
 
     private final GuardState state;
     private final Reporter reporter;
-    /** The application frame of each request that can be redirected, by its exchange, taken as it is sent. */
+    /** What the hops of each request that can be redirected know of its sender, by its exchange. */
     private final WeakIdentityTable<Sender> senders = new WeakIdentityTable<Sender>();
 
     HttpClientHops(GuardState state, Reporter reporter) {
@@ -198,6 +200,7 @@ final class HttpClientHops {
         } else {
             blockingSends.remove();
         }
+        b.request = null;
         List<DeferredLines> deferred = b.end();
         if (deferred.isEmpty()) {
             return;
