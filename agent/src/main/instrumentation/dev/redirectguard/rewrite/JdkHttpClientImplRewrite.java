@@ -3,10 +3,6 @@ package dev.redirectguard.rewrite;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.pool.TypePool;
 
@@ -41,25 +37,7 @@ final class JdkHttpClientImplRewrite implements ClassRewrite {
 
     /** Whether send's body calls the private sendAsync that builds the exchange (so on the sending thread). */
     static boolean sendCallsSendAsync(byte[] classFile) {
-        final boolean[] found = {false};
-        new ClassReader(classFile).accept(new ClassVisitor(Opcodes.ASM9) {
-            @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
-                                             String[] exceptions) {
-                if (!name.equals("send") || !descriptor.equals(SEND)) {
-                    return null;
-                }
-                return new MethodVisitor(Opcodes.ASM9) {
-                    @Override
-                    public void visitMethodInsn(int opcode, String owner, String n, String d, boolean itf) {
-                        if (owner.equals(RewriteTargets.HTTP_CLIENT_IMPL) && n.equals("sendAsync")
-                                && d.equals(SEND_ASYNC)) {
-                            found[0] = true;
-                        }
-                    }
-                };
-            }
-        }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-        return found[0];
+        return !ClassRewrite.methodsCalling(classFile, "send", SEND, RewriteTargets.HTTP_CLIENT_IMPL, "sendAsync",
+                SEND_ASYNC).isEmpty();
     }
 }

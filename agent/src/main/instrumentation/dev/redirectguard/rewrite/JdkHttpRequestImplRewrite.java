@@ -3,14 +3,9 @@ package dev.redirectguard.rewrite;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.jar.asm.ClassReader;
-import net.bytebuddy.jar.asm.ClassVisitor;
-import net.bytebuddy.jar.asm.MethodVisitor;
-import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.pool.TypePool;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -42,27 +37,11 @@ final class JdkHttpRequestImplRewrite implements ClassRewrite {
                         .and(ElementMatchers.hasDescriptor(advised.get(0)))));
     }
 
-    /** Descriptors of the {@code (URI, String, HttpRequestImpl, ...)} constructors whose body calls {@code HttpRequest()}. */
+    /**
+     * Descriptors of the {@code (URI, String, HttpRequestImpl, ...)} constructors whose body calls
+     * {@code HttpRequest()} (a constructor is only ever called by invokespecial).
+     */
     static List<String> superCallingRedirectConstructors(byte[] classFile) {
-        final List<String> found = new ArrayList<String>();
-        new ClassReader(classFile).accept(new ClassVisitor(Opcodes.ASM9) {
-            @Override
-            public MethodVisitor visitMethod(int access, String name, final String descriptor, String signature,
-                                             String[] exceptions) {
-                if (!name.equals("<init>") || !descriptor.startsWith(PREFIX)) {
-                    return null;
-                }
-                return new MethodVisitor(Opcodes.ASM9) {
-                    @Override
-                    public void visitMethodInsn(int opcode, String owner, String n, String d, boolean itf) {
-                        if (opcode == Opcodes.INVOKESPECIAL && owner.equals("java/net/http/HttpRequest")
-                                && n.equals("<init>") && d.equals("()V")) {
-                            found.add(descriptor);
-                        }
-                    }
-                };
-            }
-        }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-        return found;
+        return ClassRewrite.methodsCalling(classFile, "<init>", PREFIX, "java/net/http/HttpRequest", "<init>", "()V");
     }
 }
