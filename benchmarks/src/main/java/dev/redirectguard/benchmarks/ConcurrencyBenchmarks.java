@@ -494,7 +494,10 @@ public final class ConcurrencyBenchmarks {
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
-    /** A warm-up slice in which the JIT compiled for at most this share of the slice is quiet. */
+    /**
+     * A warm-up slice is quiet when the JIT's compiler threads used at most this share of a slice
+     * of CPU since the JVM's previous slice (LoadClient's jitMs).
+     */
     private static final double QUIET_JIT = 0.05;
     /** A JVM is warm once its JIT was quiet in this many of its slices in a row. */
     private static final int QUIET_SLICES = 4;
@@ -650,9 +653,9 @@ public final class ConcurrencyBenchmarks {
                     cl.send("warm " + o.slice);
                     String reply = cl.await("DONE");
                     cl.warmSlices++;
-                    long compileMs = reply == null ? 0 : Long.parseLong(reply.substring(reply.indexOf('=') + 1));
+                    long jitMs = reply == null ? 0 : Long.parseLong(reply.substring(reply.indexOf('=') + 1));
                     Client jvm = o.paired ? clients.get(0) : cl;
-                    jvm.quietSlices = compileMs <= o.slice * 1000 * QUIET_JIT ? jvm.quietSlices + 1 : 0;
+                    jvm.quietSlices = jitMs <= o.slice * 1000 * QUIET_JIT ? jvm.quietSlices + 1 : 0;
                     if (cycle + 1 >= o.warmupSlices && jvm.quietSlices >= QUIET_SLICES) {
                         warming.remove(cl);
                     }
