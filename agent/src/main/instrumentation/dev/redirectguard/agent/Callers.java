@@ -6,7 +6,7 @@ package dev.redirectguard.agent;
  * the first frame outside the JDK, the agent and the HTTP libraries; JDK 8: the stack of a Throwable.
  */
 final class Callers {
-    private static final boolean WALKER = JavaVersion.feature() >= 9;
+    static final boolean WALKER = JavaVersion.feature() >= 9;
 
     private Callers() {
     }

@@ -75,7 +75,7 @@ final class HucHops {
         BodyKind body = streaming ? BodyKind.STREAMED : c.getDoOutput() ? BodyKind.BUFFERED : BodyKind.NONE;
         Hop hop = new Hop(308, c.getRequestMethod(), body, Target.of(c.getURL()), Target.of(target),
                 Collections.<String>emptyList());
-        String caller = Callers.here();
+        String caller = Callers.WALKER ? WalkedFrames.HUC_WALKER.walk(WalkedFrames.FIRST) : Callers.here();
         dev.redirectguard.rules.RuleScope scope = Scopes.of(settings, hop.to(), caller);
         if (scope != null && scope.outOfScope(Rule.SAME_METHOD_307_308) == null) {
             // Follow it exactly like a 307: followRedirect0 decides the rest and reports the hop (a
@@ -118,7 +118,8 @@ final class HucHops {
         if (violations.isEmpty()) {
             return null;
         }
-        String caller = Callers.here();
+        // Walked here, not through Callers.here(): two frames fewer to fill (WalkedFrames.HUC_WALKER).
+        String caller = Callers.WALKER ? WalkedFrames.HUC_WALKER.walk(WalkedFrames.FIRST) : Callers.here();
         dev.redirectguard.rules.RuleScope scope = Scopes.of(settings, hop.to(), caller);
         if (status == 308) {
             // Only here because the gate followed it under the rules: that decision holds for this

@@ -12,12 +12,22 @@ import java.util.stream.Stream;
  */
 final class WalkedFrames implements Function<Stream<StackWalker.StackFrame>, String> {
     /**
-     * For HttpURLConnection's hops, taken inside followRedirect (only for a hop that breaks a rule
-     * or a 308). Reflection frames shown: the walker's own filter for them tests every frame's
-     * class against the reflection types, and they are skipped by name here anyway.
+     * For {@link Callers#here}. Reflection frames shown: the walker's own filter for them tests
+     * every frame's class against the reflection types, and they are skipped by name here anyway.
      */
     private static final StackWalker WALKER =
             StackWalker.getInstance(EnumSet.of(StackWalker.Option.SHOW_REFLECT_FRAMES), 12);
+    /**
+     * For HttpURLConnection's hops (only one that breaks a rule, or a 308), walked by
+     * {@link HucHops} itself inside followRedirect: HucHops' method, the hook, the bridge,
+     * followRedirect0 (not on a 308), followRedirect, getInputStream0, getInputStream and the public
+     * method the application called, then the application's frame; a first batch of eleven (the
+     * walker keeps two of its slots) holds them. The JVM fills every frame of a batch, so every
+     * method between HucHops and the walk, or a frame more in the batch than the application's
+     * needs, is work per violation: in a flood of them the walk is most of what audit costs.
+     */
+    static final StackWalker HUC_WALKER =
+            StackWalker.getInstance(EnumSet.of(StackWalker.Option.SHOW_REFLECT_FRAMES), 11);
     /**
      * For an HttpClient request that names its caller as it is sent (sendAsync, or an enforce
      * whose scope names callers), walked by {@link HttpClientHops#sent} itself: the hook's three

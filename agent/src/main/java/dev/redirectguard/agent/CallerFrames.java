@@ -17,6 +17,22 @@ final class CallerFrames {
         "io.opentelemetry.javaagent.", "net.bytebuddy.",
     };
 
+    /**
+     * SKIPPED by the first character of the prefix: a walk tests every frame above the
+     * application's, so an application frame meets a handful of prefixes, not all of them.
+     */
+    private static final String[][] SKIPPED_BY_FIRST_CHAR = new String[128][];
+
+    static {
+        for (String prefix : SKIPPED) {
+            char c = prefix.charAt(0);
+            String[] old = SKIPPED_BY_FIRST_CHAR[c];
+            String[] grown = old == null ? new String[1] : java.util.Arrays.copyOf(old, old.length + 1);
+            grown[grown.length - 1] = prefix;
+            SKIPPED_BY_FIRST_CHAR[c] = grown;
+        }
+    }
+
     private CallerFrames() {
     }
 
@@ -36,7 +52,12 @@ final class CallerFrames {
     }
 
     static boolean skipped(String className) {
-        for (String prefix : SKIPPED) {
+        char first = className.isEmpty() ? 0 : className.charAt(0);
+        String[] prefixes = first < SKIPPED_BY_FIRST_CHAR.length ? SKIPPED_BY_FIRST_CHAR[first] : null;
+        if (prefixes == null) {
+            return false;
+        }
+        for (String prefix : prefixes) {
             if (className.startsWith(prefix)) {
                 return true;
             }
