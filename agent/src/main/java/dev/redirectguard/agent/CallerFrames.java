@@ -6,7 +6,7 @@ package dev.redirectguard.agent;
  * RestTemplate or JAX-WS names the application's code, not the library's.
  */
 final class CallerFrames {
-    private static final String[] SKIPPED = {
+    static final String[] SKIPPED = {
         "java.", "javax.", "jakarta.", "jdk.", "sun.", "com.sun.",
         "dev.redirectguard.agent.", "dev.redirectguard.rules.", "dev.redirectguard.config.",
         "dev.redirectguard.log.", "dev.redirectguard.shaded.",

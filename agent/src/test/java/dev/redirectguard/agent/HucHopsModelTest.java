@@ -90,4 +90,16 @@ class HucHopsModelTest {
         };
         assertEquals("com.example.Billing.charge(Billing.java:7)", CallerFrames.firstApplicationFrame(stack));
     }
+
+    @Test
+    void everySkippedPrefixIsFoundByItsFirstCharacterAndNothingElseIs() {
+        for (String prefix : CallerFrames.SKIPPED) {
+            assertTrue(CallerFrames.skipped(prefix + "Foo"), prefix);
+            assertFalse(CallerFrames.skipped(prefix.substring(0, prefix.length() - 1) + "_.Foo"), prefix);
+        }
+        for (String application : new String[] {"com.example.Orders", "dev.redirectguard.benchmarks.LoadClient",
+                "javafx.scene.Node", "sunshine.Api", "Orders", "\u00e9t\u00e9.Api", ""}) {
+            assertFalse(CallerFrames.skipped(application), application);
+        }
+    }
 }
