@@ -18,7 +18,7 @@ final class WalkedFrames implements Function<Stream<StackWalker.StackFrame>, Str
     private static final StackWalker WALKER =
             StackWalker.getInstance(EnumSet.of(StackWalker.Option.SHOW_REFLECT_FRAMES), 12);
     /**
-     * For HttpURLConnection's hops (only one that breaks a rule, or a 308), walked by
+     * For HttpURLConnection's hops (only for a hop that breaks a rule, or a 308), walked by
      * {@link HucHops} itself inside followRedirect: HucHops' method, the hook, the bridge,
      * followRedirect0 (not on a 308), followRedirect, getInputStream0, getInputStream and the public
      * method the application called, then the application's frame; a first batch of eleven (the

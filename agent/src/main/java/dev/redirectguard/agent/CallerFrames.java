@@ -6,7 +6,7 @@ package dev.redirectguard.agent;
  * RestTemplate or JAX-WS names the application's code, not the library's.
  */
 final class CallerFrames {
-    static final String[] SKIPPED = {
+    private static final String[] SKIPPED = {
         "java.", "javax.", "jakarta.", "jdk.", "sun.", "com.sun.",
         "dev.redirectguard.agent.", "dev.redirectguard.rules.", "dev.redirectguard.config.",
         "dev.redirectguard.log.", "dev.redirectguard.shaded.",
@@ -34,6 +34,11 @@ final class CallerFrames {
     }
 
     private CallerFrames() {
+    }
+
+    /** The skipped prefixes, for tests. */
+    static java.util.List<String> skippedPrefixes() {
+        return java.util.Collections.unmodifiableList(java.util.Arrays.asList(SKIPPED));
     }
 
     /** {@code Class.method(File:line)}, or null when every frame is the JDK's or ours. */

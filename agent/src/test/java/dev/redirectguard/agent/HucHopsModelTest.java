@@ -93,7 +93,7 @@ class HucHopsModelTest {
 
     @Test
     void everySkippedPrefixIsFoundByItsFirstCharacterAndNothingElseIs() {
-        for (String prefix : CallerFrames.SKIPPED) {
+        for (String prefix : CallerFrames.skippedPrefixes()) {
             assertTrue(CallerFrames.skipped(prefix + "Foo"), prefix);
             assertFalse(CallerFrames.skipped(prefix.substring(0, prefix.length() - 1) + "_.Foo"), prefix);
         }
