@@ -2,6 +2,7 @@ package dev.redirectguard.agent;
 
 import dev.redirectguard.config.Mode;
 import dev.redirectguard.config.Settings;
+import dev.redirectguard.log.CallerSampling;
 import dev.redirectguard.rules.BodyKind;
 import dev.redirectguard.rules.Headers;
 import dev.redirectguard.rules.Hop;
@@ -161,6 +162,8 @@ final class HttpClientHops {
 
     private final GuardState state;
     private final Reporter reporter;
+    /** Whose callers are read in a flood of this client's violations. */
+    private final CallerSampling callers = new CallerSampling();
     /** What the hops of each request that can be redirected know of its sender, by its exchange. */
     private final WeakIdentityTable<Sender> senders = new WeakIdentityTable<Sender>();
 
@@ -205,9 +208,15 @@ final class HttpClientHops {
         if (deferred.isEmpty()) {
             return;
         }
-        String caller = WalkedFrames.firstApplicationFrame();
+        // In a flood its caller is read for some sends only (CallerSampling); a send's hops share
+        // the decision of its first, as they share its caller.
+        DeferredLines first = deferred.get(0);
+        Target to = first.hop.to();
+        boolean callerUnread = !callers.read(first.settings, to.scheme(), to.host(), to.port());
+        String caller = callerUnread ? null : WalkedFrames.firstApplicationFrame();
         for (DeferredLines d : deferred) {
-            reporter.report(CLIENT, d.settings, d.hop, d.jdk, d.expected, d.judgements, caller, d.time, d.thread);
+            reporter.report(CLIENT, d.settings, d.hop, d.jdk, d.expected, d.judgements, caller, callerUnread, d.time,
+                    d.thread);
         }
     }
 

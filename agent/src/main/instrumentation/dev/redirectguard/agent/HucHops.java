@@ -2,6 +2,7 @@ package dev.redirectguard.agent;
 
 import dev.redirectguard.config.Mode;
 import dev.redirectguard.config.Settings;
+import dev.redirectguard.log.CallerSampling;
 import dev.redirectguard.rules.BodyKind;
 import dev.redirectguard.rules.Headers;
 import dev.redirectguard.rules.Hop;
@@ -34,6 +35,8 @@ final class HucHops {
 
     private final GuardState state;
     private final Reporter reporter;
+    /** Whose callers are read in a flood of this client's violations. */
+    private final CallerSampling callers = new CallerSampling();
 
     HucHops(GuardState state, Reporter reporter) {
         this.state = state;
@@ -75,7 +78,12 @@ final class HucHops {
         BodyKind body = streaming ? BodyKind.STREAMED : c.getDoOutput() ? BodyKind.BUFFERED : BodyKind.NONE;
         Hop hop = new Hop(308, c.getRequestMethod(), body, Target.of(c.getURL()), Target.of(target),
                 Collections.<String>emptyList());
-        String caller = Callers.WALKER ? WalkedFrames.HUC_WALKER.walk(WalkedFrames.FIRST) : Callers.here();
+        // The scope needs the caller only where enforceCallers decides; a 308 the rules follow is
+        // reported by hop(), which reads its caller there. Walked inline, here and below: each
+        // method between HucHops and the walk would be one more frame for the JVM to fill.
+        boolean byCaller = settings.decidesByCaller();
+        String caller = byCaller
+                ? Callers.WALKER ? WalkedFrames.HUC_WALKER.walk(WalkedFrames.FIRST) : Callers.here() : null;
         dev.redirectguard.rules.RuleScope scope = Scopes.of(settings, hop.to(), caller);
         if (scope != null && scope.outOfScope(Rule.SAME_METHOD_307_308) == null) {
             // Follow it exactly like a 307: followRedirect0 decides the rest and reports the hop (a
@@ -84,7 +92,16 @@ final class HucHops {
         }
         NextRequest jdk = NextRequest.returned();
         List<Judgement> judgements = RedirectRules.judge(RedirectRules.violations(hop, jdk, settings.policy()), scope);
-        reporter.report(CLIENT, settings, hop, jdk, RedirectRules.expected(hop, settings.policy()), judgements, caller);
+        boolean callerUnread = false;
+        if (!byCaller && !judgements.isEmpty()) {
+            Target to = hop.to();
+            callerUnread = !callers.read(settings, to.scheme(), to.host(), to.port());
+            if (!callerUnread) {
+                caller = Callers.WALKER ? WalkedFrames.HUC_WALKER.walk(WalkedFrames.FIRST) : Callers.here();
+            }
+        }
+        reporter.report(CLIENT, settings, hop, jdk, RedirectRules.expected(hop, settings.policy()), judgements, caller,
+                callerUnread);
         return false;
     }
 
@@ -118,8 +135,12 @@ final class HucHops {
         if (violations.isEmpty()) {
             return null;
         }
+        // A caller that names collapsed lines only is read for some of a flood (CallerSampling).
         // Walked here, not through Callers.here(): two frames fewer to fill (WalkedFrames.HUC_WALKER).
-        String caller = Callers.WALKER ? WalkedFrames.HUC_WALKER.walk(WalkedFrames.FIRST) : Callers.here();
+        Target to = hop.to();
+        boolean callerUnread = !callers.read(settings, to.scheme(), to.host(), to.port());
+        String caller = callerUnread ? null
+                : Callers.WALKER ? WalkedFrames.HUC_WALKER.walk(WalkedFrames.FIRST) : Callers.here();
         dev.redirectguard.rules.RuleScope scope = Scopes.of(settings, hop.to(), caller);
         if (status == 308) {
             // Only here because the gate followed it under the rules: that decision holds for this
@@ -127,7 +148,8 @@ final class HucHops {
             scope = Scopes.alsoEnforcing(scope, Rule.SAME_METHOD_307_308);
         }
         List<Judgement> judgements = RedirectRules.judge(violations, scope);
-        reporter.report(CLIENT, settings, hop, jdk, RedirectRules.expected(hop, settings.policy()), judgements, caller);
+        reporter.report(CLIENT, settings, hop, jdk, RedirectRules.expected(hop, settings.policy()), judgements, caller,
+                callerUnread);
         Set<Rule> enforced = RedirectRules.enforced(judgements);
         if (enforced.isEmpty()) {
             return null;

@@ -39,6 +39,7 @@ final class JfrViolations implements ViolationEvents {
         e.from = r.from;
         e.to = r.to;
         e.caller = r.caller;
+        e.callerUnread = r.callerUnread;
         e.detail = r.detail;
         e.commit();
     }

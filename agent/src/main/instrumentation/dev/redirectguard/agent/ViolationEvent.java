@@ -41,6 +41,9 @@ final class ViolationEvent extends Event {
     String to;
     @Label("Caller")
     String caller;
+    @Label("Caller Not Read")
+    @Description("The caller was not read: one of a flood of violations whose callers are sampled; caller is null")
+    boolean callerUnread;
     @Label("Detail")
     String detail;
 }

@@ -34,7 +34,13 @@ final class Reporter {
      */
     void report(String client, Settings settings, Hop hop, NextRequest jdk, NextRequest expected,
                 List<Judgement> judgements, String caller) {
-        report(client, settings, hop, jdk, expected, judgements, caller, System.currentTimeMillis(),
+        report(client, settings, hop, jdk, expected, judgements, caller, false);
+    }
+
+    /** As above; {@code callerUnread}: the caller was not read (CallerSampling), and is null. */
+    void report(String client, Settings settings, Hop hop, NextRequest jdk, NextRequest expected,
+                List<Judgement> judgements, String caller, boolean callerUnread) {
+        report(client, settings, hop, jdk, expected, judgements, caller, callerUnread, System.currentTimeMillis(),
                 Thread.currentThread().getName());
     }
 
@@ -43,7 +49,7 @@ final class Reporter {
      * hop's own.
      */
     void report(String client, Settings settings, Hop hop, NextRequest jdk, NextRequest expected,
-                List<Judgement> judgements, String caller, long now, String thread) {
+                List<Judgement> judgements, String caller, boolean callerUnread, long now, String thread) {
         if (judgements.isEmpty()) {
             return;
         }
@@ -56,7 +62,7 @@ final class Reporter {
             counters.count(v.rule(), client, action, scope);
             ViolationRecord r = new ViolationRecord(now, v.rule().id(), client, settings.mode().id(), action, scope,
                     hop.status(), hop.method(), jdk.describe(), expected.describe(), hop.from().toString(),
-                    hop.to().toString(), caller, thread, detail(action, v));
+                    hop.to().toString(), caller, callerUnread, thread, detail(action, v));
             state.log().submit(r);
             ViolationEvents events = jfr();
             if (events != null) {

@@ -36,6 +36,9 @@ public final class JsonLines {
         field(b, "from", r.from);
         field(b, "to", r.to);
         field(b, "caller", r.caller);
+        if (r.callerUnread) {
+            b.append(",\"callerUnread\":true");
+        }
         field(b, "thread", r.thread);
         field(b, "detail", r.detail);
         if (repeats > 0) {

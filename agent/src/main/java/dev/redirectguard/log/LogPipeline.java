@@ -8,7 +8,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
@@ -454,8 +453,8 @@ public final class LogPipeline {
     }
 
     /**
-     * What makes violations identical: rule, client, action, scope, caller frame and the origin of
-     * the target. Compares the target's origin in place (no substring); the hash is computed once.
+     * What makes violations identical: rule, client, action, scope, caller frame (or its not being
+     * read) and the origin of the target. Compares the target's origin in place (no substring); the hash is computed once.
      */
     static final class Key {
         final String rule;
@@ -463,6 +462,7 @@ public final class LogPipeline {
         final String action;
         final String scope;
         final String caller;
+        final boolean callerUnread;
         final String to;
         final int originEnd;
         final int hash;
@@ -473,6 +473,7 @@ public final class LogPipeline {
             action = r.action;
             scope = r.scope;
             caller = r.caller;
+            callerUnread = r.callerUnread;
             to = r.to;
             originEnd = originEnd(r.to);
             int h = hash(rule);
@@ -480,6 +481,7 @@ public final class LogPipeline {
             h = 31 * h + hash(action);
             h = 31 * h + hash(scope);
             h = 31 * h + hash(caller);
+            h = 31 * h + (callerUnread ? 1 : 0);
             for (int i = 0; i < originEnd; i++) {
                 h = 31 * h + to.charAt(i);
             }
@@ -510,6 +512,7 @@ public final class LogPipeline {
             Key k = (Key) o;
             return hash == k.hash && originEnd == k.originEnd && same(rule, k.rule) && same(client, k.client)
                     && same(action, k.action) && same(scope, k.scope) && same(caller, k.caller)
+                    && callerUnread == k.callerUnread
                     && (originEnd < 0 || to.regionMatches(0, k.to, 0, originEnd));
         }
     }
@@ -631,41 +634,8 @@ public final class LogPipeline {
         }
     }
 
-    /**
-     * Generic cell rate algorithm, the token bucket as one number: the theoretical arrival time
-     * of the next line, in milliseconds times {@code rate} since the bucket was made (1000 per
-     * line), so integer arithmetic is exact. A line is let through while that time is at most a
-     * burst ahead of now; only a line let through writes (one compare-and-set), a refused one only reads.
-     */
-    static final class RateLimit {
-        final int rate;
-        private final long start;
-        private final long burst;
-        private final AtomicLong nextLine = new AtomicLong();
-
-        /** Full: {@code rate} lines at once. */
-        RateLimit(int rate, long now) {
-            this.rate = rate;
-            this.start = now;
-            this.burst = (rate - 1) * 1000L;
-        }
-
-        boolean tryAcquire(long now) {
-            long t = Math.max(0, now - start) * rate;
-            for (;;) {
-                long next = nextLine.get();
-                long from = Math.max(next, t);
-                if (from - t > burst) {
-                    return false;
-                }
-                if (nextLine.compareAndSet(next, from + 1000)) {
-                    return true;
-                }
-            }
-        }
-    }
-
-    private static final class NanoClock implements Clock {
+    /** Monotonic milliseconds from {@link System#nanoTime()}. */
+    static final class NanoClock implements Clock {
         @Override
         public long millis() {
             return System.nanoTime() / 1000000L;

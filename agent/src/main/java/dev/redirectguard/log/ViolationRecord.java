@@ -21,7 +21,13 @@ public final class ViolationRecord {
     public final String expectedMethod;
     public final String from;
     public final String to;
+    /** The application frame; null when unknown, or when not read ({@link #callerUnread}). */
     public final String caller;
+    /**
+     * The caller was not read: one of more violations a second by this client to this origin than
+     * {@link CallerSampling} reads callers for. Only with collapsed lines.
+     */
+    public final boolean callerUnread;
     public final String thread;
     public final String detail;
 
@@ -36,6 +42,13 @@ public final class ViolationRecord {
     public ViolationRecord(long epochMillis, String rule, String client, String mode, String action, String scope,
                            int status, String method, String jdkMethod, String expectedMethod, String from,
                            String to, String caller, String thread, String detail) {
+        this(epochMillis, rule, client, mode, action, scope, status, method, jdkMethod, expectedMethod, from, to,
+                caller, false, thread, detail);
+    }
+
+    public ViolationRecord(long epochMillis, String rule, String client, String mode, String action, String scope,
+                           int status, String method, String jdkMethod, String expectedMethod, String from,
+                           String to, String caller, boolean callerUnread, String thread, String detail) {
         this.epochMillis = epochMillis;
         this.rule = rule;
         this.client = client;
@@ -49,6 +62,7 @@ public final class ViolationRecord {
         this.from = from;
         this.to = to;
         this.caller = caller;
+        this.callerUnread = callerUnread;
         this.thread = thread;
         this.detail = detail;
     }

@@ -21,6 +21,8 @@ import java.util.TreeSet;
 public final class LogReport {
     /** Changes listed per rule, most frequent first. */
     static final int CHANGES_PER_RULE = 10;
+    /** The caller group of violations whose caller the agent did not read (a flood: see the log's callerUnread). */
+    static final String UNREAD_CALLER = "(caller not read: one of a flood)";
 
     /** Counts and time range of one group. */
     static final class Group {
@@ -93,7 +95,8 @@ public final class LogReport {
         if (m.get("dropped") instanceof Long) {
             dropped += (Long) m.get("dropped");
         }
-        String caller = text(m.get("caller"), "(no application frame)");
+        String caller = Boolean.TRUE.equals(m.get("callerUnread")) ? UNREAD_CALLER
+                : text(m.get("caller"), "(no application frame)");
         String target = origin(text(m.get("to"), "(none)"));
         all.add(weight, firstTs, ts);
         Group r = group(byRule, rule);

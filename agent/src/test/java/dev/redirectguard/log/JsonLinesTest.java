@@ -41,6 +41,21 @@ class JsonLinesTest {
         assertEquals(false, JsonLines.encode(none).contains("scope"));
     }
 
+    @Test
+    void anUnreadCallerIsNullAndSaysSo() {
+        ViolationRecord r = new ViolationRecord(0L, "same-method-307-308", "HttpURLConnection", "audit", "observed",
+                null, 308, "POST", "none: 3xx returned", "POST", "http://a:1/x", "http://a:1/y", null, true, "main", "d");
+        assertEquals("{\"ts\":\"1970-01-01T00:00:00.000Z\",\"rule\":\"same-method-307-308\","
+                + "\"client\":\"HttpURLConnection\",\"mode\":\"audit\",\"action\":\"observed\",\"status\":308,"
+                + "\"method\":\"POST\",\"jdkMethod\":\"none: 3xx returned\",\"expectedMethod\":\"POST\","
+                + "\"from\":\"http://a:1/x\",\"to\":\"http://a:1/y\",\"caller\":null,\"callerUnread\":true,"
+                + "\"thread\":\"main\",\"detail\":\"d\",\"repeats\":5,\"firstTs\":\"1970-01-01T00:00:00.000Z\"}",
+                JsonLines.encode(r, 5, 0));
+        ViolationRecord unknown = new ViolationRecord(0L, "r", "c", "audit", "observed", null, 308, "GET", "x", "GET",
+                "f", "t", null, "main", "d");
+        assertEquals(false, JsonLines.encode(unknown).contains("callerUnread"), "a caller read and not found");
+    }
+
     /** The hand-written calendar against java.time: edges, leap days, and random instants over years 0 to 9999. */
     @Test
     void timestampsMatchJavaTime() {

@@ -208,7 +208,17 @@ class LogPipelineTest {
         f.pipeline.submit(record(1, "A", "http://b:80/1", "caller")); // other scope
         f.pipeline.submit(record(1, null, null));
         f.pipeline.submit(record(1, null, null));             // nulls are values too: folded
-        assertEquals(7, f.lines().size());
+        f.pipeline.submit(unread(1, "http://b:80/1"));        // a caller not read is not an unknown one
+        f.pipeline.submit(unread(1, "http://b:80/2"));        // folded
+        f.pipeline.submit(record(1, null, "http://b:80/1"));  // unknown caller: another key
+        List<String> lines = f.lines();
+        assertEquals(9, lines.size(), lines.toString());
+        assertEquals(1, lines.stream().filter(l -> l.contains("\"callerUnread\":true")).count(), lines.toString());
+    }
+
+    static ViolationRecord unread(long ts, String to) {
+        return new ViolationRecord(ts, "same-method-307-308", "HttpURLConnection", "audit", "observed", null, 308,
+                "GET", "none: 3xx returned", "GET", "http://a.example:80/x", to, null, true, "main", "308 not followed");
     }
 
     @Test

@@ -85,6 +85,20 @@ class LogReportTest {
     }
 
     @Test
+    void violationsWhoseCallerWasNotReadAreTheirOwnCallerGroup(@TempDir Path dir) throws Exception {
+        String unread = L308.replace("\"caller\":\"App.run(App.java:7)\"", "\"caller\":null,\"callerUnread\":true")
+                .replace("}", ",\"repeats\":500,\"firstTs\":\"2026-11-24T16:00:00.000Z\"}");
+        String unknown = L308.replace("\"caller\":\"App.run(App.java:7)\"", "\"caller\":null");
+        Path a = dir.resolve("a.jsonl");
+        Files.write(a, List.of(L308, unread, unknown));
+        Run r = run(a.toString());
+        assertEquals(0, r.code(), r.toString());
+        assertTrue(r.out().contains("  App.run(App.java:7)                      1 "), r.out());
+        assertTrue(r.out().contains("  " + LogReport.UNREAD_CALLER + "        500 "), r.out());
+        assertTrue(r.out().contains("  (no application frame)                   1 "), r.out());
+    }
+
+    @Test
     void exitCodes(@TempDir Path dir) throws Exception {
         assertEquals(2, run().code());
         assertTrue(run().err().contains("no log file given"));

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.TestFactory;
  * Log volume, on every JDK of the matrix: a hot loop of 100,000 identical violations (two
  * threads, HttpURLConnection GET answered 308 by a server in the child) leaves a bounded log and
  * exact counters. Collapsed: a few lines whose {@code repeats} add up to exactly 100,000, no line
- * dropped. Rate-limited (no collapsing): lines written plus lines dropped are exactly 100,000,
+ * dropped; callers read for the first hundred and then at most a hundred a second, the others
+ * counted on lines that say their caller was not read. Rate-limited (no collapsing): lines written plus lines dropped are exactly 100,000,
  * and the lines stay within the rate. Rotated: the files stay within logMaxBytes x (logFiles + 1).
  */
 class LogVolumeIT {
@@ -47,21 +48,34 @@ class LogVolumeIT {
     private void collapsed(JdkMatrix.Jdk jdk) throws Exception {
         Flood f = flood(jdk, "collapsed", N, "logInterval=1");
         assertEquals(N, f.observed, "violations counted");
-        assertEquals(0, f.droppedLines, "nothing dropped: one key, a line a second");
+        assertEquals(0, f.droppedLines, "nothing dropped: two keys (caller read, caller not read), a line a second each");
         List<String> lines = Files.readAllLines(f.log);
         long represented = 0;
+        long callerRead = 0;
         for (String l : lines) {
             Matcher m = REPEATS.matcher(l);
-            represented += m.find() ? Long.parseLong(m.group(1)) : 1;
-            assertTrue(l.contains("\"rule\":\"same-method-307-308\"") && l.contains("\"action\":\"observed\"")
-                    && l.contains("\"caller\":\"dev.redirectguard.it.child.FloodChild.get(FloodChild.java:"), l);
+            long stands = m.find() ? Long.parseLong(m.group(1)) : 1;
+            represented += stands;
+            assertTrue(l.contains("\"rule\":\"same-method-307-308\"") && l.contains("\"action\":\"observed\""), l);
+            if (l.contains("\"caller\":\"dev.redirectguard.it.child.FloodChild.get(FloodChild.java:")) {
+                assertFalse(l.contains("callerUnread"), l);
+                callerRead += stands;
+            } else {
+                assertTrue(l.contains("\"caller\":null,\"callerUnread\":true"), l);
+            }
             assertFalse(l.contains("\"dropped\""), l);
         }
         assertEquals(N, represented, "the lines and their repeats stand for every violation");
-        // The first line, then one summary per second of flood, then the final one at exit.
-        long bound = f.millis / 1000 + 3;
+        // Callers are read for the first 100 at once, then 100 a second (CallerSampling): a flood of
+        // 100,000 takes far less than the 1,000 s that would read them all.
+        assertTrue(callerRead >= 100, "the first hundred callers are read: " + callerRead);
+        long readBound = 100 + 100 * (f.millis / 1000 + 1) + 1;
+        assertTrue(callerRead <= readBound, callerRead + " callers read in " + f.millis + " ms, bound " + readBound);
+        // Per key: the first line, then one summary per second of flood, then the final one at exit.
+        long bound = 2 * (f.millis / 1000 + 3);
         assertTrue(lines.size() <= bound, lines.size() + " lines for " + f.millis + " ms, bound " + bound);
-        assertTrue(lines.get(0).indexOf("repeats") < 0, "the first violation is written as it is");
+        assertTrue(lines.get(0).indexOf("repeats") < 0 && lines.get(0).contains("FloodChild.get("),
+                "the first violation is written as it is, with its caller: " + lines.get(0));
     }
 
     private void rateLimited(JdkMatrix.Jdk jdk) throws Exception {
@@ -90,6 +104,9 @@ class LogVolumeIT {
             assertTrue(Files.size(p) <= 65536, name + ": " + Files.size(p));
             for (String l : Files.readAllLines(p)) {
                 assertTrue(l.startsWith("{\"ts\":") && l.endsWith("}"), "whole lines only: " + l);
+                // Every line written: every caller read.
+                assertTrue(l.contains("\"caller\":\"dev.redirectguard.it.child.FloodChild.get(FloodChild.java:")
+                        && !l.contains("callerUnread"), l);
             }
         }
         assertFalse(Files.exists(f.dir.resolve("agent.jsonl.3")));
